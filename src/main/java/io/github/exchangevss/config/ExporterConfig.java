@@ -1,0 +1,63 @@
+package io.github.exchangevss.config;
+
+import io.github.exchangevss.lifecycle.LifecycleSettings;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The resolved options of {@code serve} and {@code demo}: flags over {@code --config.file} over defaults,
+ * each checked once at start-up with an error that names the flag or key.
+ */
+public record ExporterConfig(
+        String listenAddressText,
+        InetSocketAddress listenAddress,
+        String telemetryPath,
+        Path webConfigFile,
+        Path storagePath,
+        String logLevel,
+        LifecycleSettings lifecycle,
+        List<String> sources,
+        boolean follow,
+        Duration pollInterval) {
+
+    /** Not on the Prometheus port wiki's exhausted 9100-9999 list; 19607 is easy to remember: event 9607. */
+    public static final String DEFAULT_LISTEN_ADDRESS = ":19607";
+    public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
+
+    public static final String LISTEN_ADDRESS = "web.listen-address";
+    public static final String TELEMETRY_PATH = "web.telemetry-path";
+    public static final String WEB_CONFIG_FILE = "web.config.file";
+    public static final String STORAGE_PATH = "storage.path";
+    public static final String LOG_LEVEL = "log.level";
+    public static final String ACTIVE_TIMEOUT = "backup.active-timeout";
+    public static final String STUCK_AFTER = "backup.stuck-after";
+    public static final String SOURCES = "source.inputs";
+    public static final String FOLLOW = "source.follow";
+    public static final String POLL_INTERVAL = "source.poll-interval";
+
+    public static final Set<String> KEYS = Set.of(LISTEN_ADDRESS, TELEMETRY_PATH, WEB_CONFIG_FILE, STORAGE_PATH,
+            LOG_LEVEL, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL);
+
+    /** @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only */
+    public static ExporterConfig resolve(ConfigValues v, String defaultStoragePath) throws ConfigException {
+        String listenText = v.string(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS);
+        InetSocketAddress listen = ListenAddress.parse(v.where(LISTEN_ADDRESS), listenText);
+        String telemetryPath = v.string(TELEMETRY_PATH, "/metrics");
+        if (!telemetryPath.startsWith("/") || telemetryPath.equals("/") || telemetryPath.startsWith("/-/")) {
+            throw new ConfigException(v.where(TELEMETRY_PATH) + ": '" + telemetryPath
+                    + "' must start with / and may not be / or under /-/ (those serve the status page and health)");
+        }
+        String level = v.string(LOG_LEVEL, "info").toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw new ConfigException(v.where(LOG_LEVEL) + ": '" + level + "' is not one of debug, info, warn, error");
+        }
+        LifecycleSettings lifecycle = new LifecycleSettings(v.duration(ACTIVE_TIMEOUT, "30m"), v.duration(STUCK_AFTER, "6h"));
+        return new ExporterConfig(listenText, listen, telemetryPath, v.path(WEB_CONFIG_FILE, null),
+                v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, v.strings(SOURCES),
+                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"));
+    }
+}
