@@ -13,6 +13,7 @@ import io.prometheus.client.exporter.HTTPServer;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -75,9 +76,11 @@ public final class ExporterHttpServer implements AutoCloseable {
         server.start();
 
         ExporterHttpServer started = new ExporterHttpServer(server, executor);
-        LOG.info("Listening on {}://{} (metrics at {}, basic auth {})", settings.webConfig().tls().isPresent()
-                        ? "https" : "http", started.address(), telemetryPath,
-                authenticator == null ? "off" : "on for " + settings.webConfig().basicAuthUsers().size() + " users");
+        InetSocketAddress bound = started.address();
+        LOG.info("Listening on {}://{}:{} (metrics at {}, basic auth {})",
+                settings.webConfig().tls().isPresent() ? "https" : "http",
+                bound.getAddress() instanceof Inet6Address ? "[" + bound.getHostString() + "]" : bound.getHostString(),
+                bound.getPort(), telemetryPath, authenticator == null ? "off" : "on");
         return started;
     }
 
