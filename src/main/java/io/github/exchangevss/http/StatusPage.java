@@ -152,7 +152,10 @@ public final class StatusPage {
         if (elapsed.isNegative()) {
             return time(start);
         }
-        return time(start) + " (" + elapsed.toHours() + " h " + elapsed.toMinutesPart() + " min)";
+        String length = elapsed.toDays() > 0
+                ? elapsed.toDays() + " d " + elapsed.toHoursPart() + " h"
+                : elapsed.toHours() + " h " + elapsed.toMinutesPart() + " min";
+        return time(start) + " (" + length + ")";
     }
 
     private static String time(Instant instant) {
