@@ -9,6 +9,7 @@ import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.metrics.BuildInfo;
 import io.github.exchangevss.source.SourceStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -80,7 +81,7 @@ class StatusPageTest {
 
     @Test
     void longRunningFlagIsShownInDays() {
-        Instant weekAgo = NOW.minus(java.time.Duration.ofDays(7).plusHours(3));
+        Instant weekAgo = NOW.minus(Duration.ofDays(7).plusHours(3));
         ComputerSnapshot stale = new ComputerSnapshot("EXCH05", true, weekAgo, true, "no progress", null, null,
                 Map.of(), null, null, List.of(), NOW);
         assertThat(render(List.of(stale), List.of())).contains("(7 d 3 h)");
