@@ -54,10 +54,9 @@ public final class ExporterHttpServer implements AutoCloseable {
      */
     public static ExporterHttpServer start(HttpSettings settings, CollectorRegistry registry,
             ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready) throws IOException {
+        HttpServer server = create(settings);
         registry.register(collector);
         DefaultExports.register(registry);
-
-        HttpServer server = create(settings);
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
         server.setExecutor(executor);
         Authenticator authenticator = settings.webConfig().basicAuthUsers().isEmpty()
@@ -105,11 +104,18 @@ public final class ExporterHttpServer implements AutoCloseable {
     }
 
     private static HttpServer create(HttpSettings settings) throws IOException {
-        if (settings.webConfig().tls().isEmpty()) {
-            return HttpServer.create(settings.listenAddress(), 0);
+        try {
+            return settings.webConfig().tls().isEmpty()
+                    ? HttpServer.create(settings.listenAddress(), 0)
+                    : createHttps(settings.listenAddress(), settings.webConfig().tls().get());
+        } catch (IOException e) {
+            throw new IOException("cannot listen on web.listen-address " + settings.listenAddress() + ": "
+                    + e.getMessage(), e);
         }
-        WebConfig.Tls tls = settings.webConfig().tls().get();
-        HttpsServer server = HttpsServer.create(settings.listenAddress(), 0);
+    }
+
+    private static HttpsServer createHttps(InetSocketAddress address, WebConfig.Tls tls) throws IOException {
+        HttpsServer server = HttpsServer.create(address, 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()) {
             @Override
             public void configure(HttpsParameters params) {

@@ -1,6 +1,7 @@
 package io.github.exchangevss.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.metrics.BuildInfo;
@@ -9,6 +10,7 @@ import io.github.exchangevss.source.SourceStatus;
 import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,6 +75,17 @@ class ExporterHttpServerTest {
         start("/metrics", WebConfig.NONE);
         assertThat(server.port()).isPositive();
         assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+    }
+
+    @Test
+    void anAddressInUseIsReportedWithTheSetting() throws Exception {
+        start("/metrics", WebConfig.NONE);
+        InetSocketAddress taken = server.address();
+        EngineSnapshot engine = new EngineSnapshot(Instant.EPOCH, List.of(), List.of());
+        assertThatThrownBy(() -> ExporterHttpServer.start(new HttpSettings(taken, "/metrics", WebConfig.NONE),
+                new CollectorRegistry(), new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
+                new StatusPage(() -> engine, List::of, new BuildInfo("v", "r")), () -> true))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("cannot listen on web.listen-address");
     }
 
     @Test
