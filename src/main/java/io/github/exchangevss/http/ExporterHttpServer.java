@@ -138,15 +138,24 @@ public final class ExporterHttpServer implements AutoCloseable {
                 if (!exchange.getRequestURI().getPath().equals(path)) {
                     respond(exchange, 404, "text/plain; charset=utf-8", "Not found");
                 } else {
-                    handler.handle(exchange);
+                    handleOrAnswerError(exchange, handler);
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Request {} {} failed: {}", exchange.getRequestMethod(), path, e.toString());
-                throw e;
             }
         });
         if (authenticator != null) {
             context.setAuthenticator(authenticator);
+        }
+    }
+
+    /** A failing page answers 500 instead of dropping the connection without a word. */
+    private static void handleOrAnswerError(HttpExchange exchange, HttpHandler handler) throws IOException {
+        try {
+            handler.handle(exchange);
+        } catch (RuntimeException e) {
+            LOG.warn("Request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
+            if (exchange.getResponseCode() == -1) {
+                respond(exchange, 500, "text/plain; charset=utf-8", "Internal error; see the exporter's log");
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.github.exchangevss.http;
 import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.lifecycle.EvidenceEvent;
-import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.metrics.BuildInfo;
 import io.github.exchangevss.source.SourceStatus;
 import java.time.Duration;

@@ -89,6 +89,19 @@ class ExporterHttpServerTest {
     }
 
     @Test
+    void aFailingStatusPageAnswers500AndTheServerGoesOn() throws Exception {
+        EngineSnapshot engine = new EngineSnapshot(Instant.EPOCH, List.of(), List.of());
+        server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
+                        WebConfig.NONE), new CollectorRegistry(),
+                new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
+                new StatusPage(() -> {
+                    throw new IllegalStateException("engine failed");
+                }, List::of, new BuildInfo("v", "r")), () -> true);
+        assertThat(get("/").statusCode()).isEqualTo(500);
+        assertThat(get("/-/healthy").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void servesMetricsWithCollectorAndJvmFamilies() throws Exception {
         start("/metrics", WebConfig.NONE);
         HttpResponse<String> response = get("/metrics");

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
@@ -222,15 +221,6 @@ class ExporterCollectorTest {
         assertThat(counting.getSampleValue("exchange_vss_backup_in_progress", new String[] {"computer"},
                 new String[] {"EXCH-2"})).isEqualTo(0.0);
         assertThat(reads).hasValue(2);
-    }
-
-    @Test
-    void buildInfoFromPropertiesTreatsUnexpandedPlaceholdersAsUnknown() {
-        Properties properties = new Properties();
-        properties.setProperty("version", "0.1.0");
-        properties.setProperty("revision", "${git.commit.id.abbrev}");
-        assertThat(BuildInfo.fromProperties(properties)).isEqualTo(new BuildInfo("0.1.0", "unknown"));
-        assertThat(BuildInfo.fromProperties(new Properties())).isEqualTo(new BuildInfo("unknown", "unknown"));
     }
 
     @Test
