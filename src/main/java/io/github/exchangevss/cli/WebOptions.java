@@ -2,6 +2,7 @@ package io.github.exchangevss.cli;
 
 import static io.github.exchangevss.config.ExporterConfig.*;
 
+import io.github.exchangevss.http.HttpSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ final class WebOptions {
     Path configFile;
 
     @Option(names = "--" + LISTEN_ADDRESS, paramLabel = "[HOST]:PORT",
-            description = "Address to listen on (default: " + DEFAULT_LISTEN_ADDRESS + ").")
+            description = "Address to listen on (default: " + HttpSettings.DEFAULT_LISTEN_ADDRESS + ").")
     String listenAddress;
 
     @Option(names = "--" + TELEMETRY_PATH, paramLabel = "PATH", description = "Path of the metrics (default: /metrics).")

@@ -82,7 +82,12 @@ public final class ConfigValues {
 
     /** How to name a key in an error: the flag when the value came from it, else the file and key path. */
     public String where(String key) {
-        return flags.containsKey(key) || !file.containsKey(key) ? "--" + key : fileName + ": " + key;
+        return origin(key) + key;
+    }
+
+    /** The prefix for a message that already names the key: {@code --} for a flag, {@code FILE: } for the file. */
+    public String origin(String key) {
+        return flags.containsKey(key) || !file.containsKey(key) ? "--" : fileName + ": ";
     }
 
     public boolean isSet(String key) {

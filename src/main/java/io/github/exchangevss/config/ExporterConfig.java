@@ -1,5 +1,8 @@
 package io.github.exchangevss.config;
 
+import io.github.exchangevss.http.HttpSettings;
+import io.github.exchangevss.http.WebConfig;
+import io.github.exchangevss.http.WebConfigException;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -13,10 +16,7 @@ import java.util.Set;
  * each checked once at start-up with an error that names the flag or key.
  */
 public record ExporterConfig(
-        String listenAddressText,
-        InetSocketAddress listenAddress,
-        String telemetryPath,
-        Path webConfigFile,
+        HttpSettings http,
         Path storagePath,
         String logLevel,
         LifecycleSettings lifecycle,
@@ -24,8 +24,6 @@ public record ExporterConfig(
         boolean follow,
         Duration pollInterval) {
 
-    /** Not on the Prometheus port wiki's exhausted 9100-9999 list; 19607 is easy to remember: event 9607. */
-    public static final String DEFAULT_LISTEN_ADDRESS = ":19607";
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
 
     public static final String LISTEN_ADDRESS = "web.listen-address";
@@ -44,20 +42,31 @@ public record ExporterConfig(
 
     /** @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only */
     public static ExporterConfig resolve(ConfigValues v, String defaultStoragePath) throws ConfigException {
-        String listenText = v.string(LISTEN_ADDRESS, DEFAULT_LISTEN_ADDRESS);
-        InetSocketAddress listen = ListenAddress.parse(v.where(LISTEN_ADDRESS), listenText);
-        String telemetryPath = v.string(TELEMETRY_PATH, "/metrics");
-        if (!telemetryPath.startsWith("/") || telemetryPath.equals("/") || telemetryPath.startsWith("/-/")) {
-            throw new ConfigException(v.where(TELEMETRY_PATH) + ": '" + telemetryPath
-                    + "' must start with / and may not be / or under /-/ (those serve the status page and health)");
+        InetSocketAddress listen;
+        try {
+            listen = HttpSettings.parseListenAddress(v.string(LISTEN_ADDRESS, HttpSettings.DEFAULT_LISTEN_ADDRESS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.origin(LISTEN_ADDRESS) + e.getMessage());
+        }
+        Path webConfigFile = v.path(WEB_CONFIG_FILE, null);
+        WebConfig webConfig;
+        try {
+            webConfig = webConfigFile == null ? WebConfig.NONE : WebConfig.load(webConfigFile);
+        } catch (WebConfigException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        HttpSettings http;
+        try {
+            http = new HttpSettings(listen, v.string(TELEMETRY_PATH, HttpSettings.DEFAULT_TELEMETRY_PATH), webConfig);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.origin(TELEMETRY_PATH) + e.getMessage());
         }
         String level = v.string(LOG_LEVEL, "info").toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             throw new ConfigException(v.where(LOG_LEVEL) + ": '" + level + "' is not one of debug, info, warn, error");
         }
         LifecycleSettings lifecycle = new LifecycleSettings(v.duration(ACTIVE_TIMEOUT, "30m"), v.duration(STUCK_AFTER, "6h"));
-        return new ExporterConfig(listenText, listen, telemetryPath, v.path(WEB_CONFIG_FILE, null),
-                v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, v.strings(SOURCES),
+        return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, v.strings(SOURCES),
                 v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"));
     }
 }
