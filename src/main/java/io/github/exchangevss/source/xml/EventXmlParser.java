@@ -112,16 +112,28 @@ final class EventXmlParser {
                     skipElement(r);
                 }
                 case "EventID" -> {
-                    f.qualifiers = optionalInt("EventID/@Qualifiers", attribute(r, "Qualifiers"), 0, 0xFFFF);
-                    f.eventId = text(r);
+                    Location at = r.getLocation();
+                    f.qualifiers = optionalInt("EventID/@Qualifiers", attribute(r, "Qualifiers"), 0, 0xFFFF, at);
+                    f.eventId = number("EventID", text(r), 0, 0xFFFF_FFFFL, at);
                 }
-                case "Level" -> f.level = optionalInt("Level", text(r), 0, 0xFF);
-                case "Task" -> f.task = optionalInt("Task", text(r), 0, 0xFFFF);
+                case "Level" -> {
+                    Location at = r.getLocation();
+                    f.level = optionalInt("Level", text(r), 0, 0xFF, at);
+                }
+                case "Task" -> {
+                    Location at = r.getLocation();
+                    f.task = optionalInt("Task", text(r), 0, 0xFFFF, at);
+                }
                 case "TimeCreated" -> {
-                    f.timeCreated = attribute(r, "SystemTime");
+                    Location at = r.getLocation();
+                    String time = attribute(r, "SystemTime");
+                    f.timeCreated = time == null ? null : parseSystemTime(time, at);
                     skipElement(r);
                 }
-                case "EventRecordID" -> f.recordId = text(r);
+                case "EventRecordID" -> {
+                    Location at = r.getLocation();
+                    f.recordId = number("EventRecordID", text(r), 0, Long.MAX_VALUE, at);
+                }
                 case "Channel" -> f.channel = text(r);
                 case "Computer" -> f.computer = text(r);
                 default -> skipElement(r);
@@ -136,7 +148,10 @@ final class EventXmlParser {
                     String name = attribute(r, "Name");
                     f.data.add(new EventData(name, text(r)));
                 }
-                case "Binary" -> f.binary = hex(text(r));
+                case "Binary" -> {
+                    Location at = r.getLocation();
+                    f.binary = hex(text(r), at);
+                }
                 default -> skipElement(r);
             }
         }
@@ -207,36 +222,40 @@ final class EventXmlParser {
     }
 
     /** Absent or empty means absent; anything else must be a decimal number in range. */
-    private static Integer optionalInt(String field, String value, int min, int max) throws MalformedEventException {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        long number = parseLong(field, value);
-        if (number < min || number > max) {
-            throw new MalformedEventException(field + " '" + value.strip() + "' is out of range " + min + ".." + max);
-        }
-        return (int) number;
+    private static Integer optionalInt(String field, String value, int min, int max, Location at)
+            throws MalformedEventException {
+        return value == null || value.isBlank() ? null : (int) number(field, value, min, max, at);
     }
 
-    private static long parseLong(String field, String value) throws MalformedEventException {
+    private static long number(String field, String value, long min, long max, Location at)
+            throws MalformedEventException {
+        long number;
         try {
-            return Long.parseLong(value.strip());
+            number = Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
-            throw new MalformedEventException(field + " '" + value.strip() + "' is not a decimal number");
+            throw malformed(field + " '" + value.strip() + "' is not a decimal number", at);
         }
+        if (number < min || number > max) {
+            throw malformed(field + " '" + value.strip() + "' is out of range " + min + ".." + max, at);
+        }
+        return number;
     }
 
-    private static byte[] hex(String text) throws MalformedEventException {
+    private static byte[] hex(String text, Location at) throws MalformedEventException {
         String digits = text.replaceAll("\\s+", "");
         try {
             return HexFormat.of().parseHex(digits);
         } catch (IllegalArgumentException e) {
             String shown = digits.length() > 40 ? digits.substring(0, 40) + "..." : digits;
-            throw new MalformedEventException("Binary '" + shown + "' is not hex text: " + e.getMessage());
+            throw malformed("Binary '" + shown + "' is not hex text: " + e.getMessage(), at);
         }
     }
 
-    static Instant parseSystemTime(String value) throws MalformedEventException {
+    private static MalformedEventException malformed(String message, Location at) {
+        return new MalformedEventException(message, at.getLineNumber(), at.getColumnNumber(), null);
+    }
+
+    private static Instant parseSystemTime(String value, Location at) throws MalformedEventException {
         try {
             TemporalAccessor parsed = SYSTEM_TIME.parseBest(value.strip(), OffsetDateTime::from, LocalDateTime::from);
             Instant instant = parsed instanceof OffsetDateTime odt
@@ -245,19 +264,19 @@ final class EventXmlParser {
             // FILETIME has 100 ns ticks: finer digits (always zero in Windows output) are dropped.
             return instant.minusNanos(instant.getNano() % 100);
         } catch (DateTimeException e) {
-            throw new MalformedEventException("TimeCreated/@SystemTime '" + value + "' is not an ISO-8601 time");
+            throw malformed("TimeCreated/@SystemTime '" + value + "' is not an ISO-8601 time", at);
         }
     }
 
     /** The raw values as read; checked and converted once the whole event is known. */
     private static final class Fields {
         String provider;
-        String eventId;
+        Long eventId;
         Integer qualifiers;
         Integer level;
         Integer task;
-        String timeCreated;
-        String recordId;
+        Instant timeCreated;
+        Long recordId;
         String channel;
         String computer;
         final List<EventData> data = new ArrayList<>();
@@ -275,24 +294,17 @@ final class EventXmlParser {
             if (recordId == null) {
                 throw new MalformedEventException("System/EventRecordID is missing");
             }
-            long id = parseLong("EventID", eventId);
-            if (id < 0 || id > 0xFFFF_FFFFL) {
-                throw new MalformedEventException("EventID '" + eventId.strip() + "' is out of range");
-            }
             // A full legacy event ID (qualifiers in the high word) written without the Qualifiers attribute.
-            Integer effectiveQualifiers = qualifiers == null && id > 0xFFFF ? Integer.valueOf((int) (id >>> 16)) : qualifiers;
-            long record = parseLong("EventRecordID", recordId);
-            if (record < 0) {
-                throw new MalformedEventException("EventRecordID '" + recordId.strip() + "' is negative");
-            }
+            Integer effectiveQualifiers = qualifiers == null && eventId > 0xFFFF
+                    ? Integer.valueOf((int) (eventId >>> 16)) : qualifiers;
             return EventRecord.builder()
                     .provider(provider)
-                    .eventId((int) (id & 0xFFFF))
+                    .eventId((int) (eventId & 0xFFFF))
                     .qualifiers(effectiveQualifiers)
                     .level(level)
                     .task(task)
-                    .timeCreated(parseSystemTime(timeCreated))
-                    .recordId(record)
+                    .timeCreated(timeCreated)
+                    .recordId(recordId)
                     .channel(channel == null ? null : channel.strip())
                     .computer(computer == null ? null : computer.strip())
                     .data(userData ? List.of() : data)

@@ -10,12 +10,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -327,7 +327,8 @@ class XmlEventReaderTest {
             assertThat(ids(events)).containsExactly(9604, 9607);
             assertThat(errors).singleElement().satisfies(error -> {
                 assertThat(error.kind()).isEqualTo("malformed_event");
-                assertThat(error.location()).isEqualTo("malformed-middle.xml:18:1");
+                // Line 21 of the file holds <EventID Qualifiers='16384'>96x4</EventID>, indented by 4.
+                assertThat(error.location()).isEqualTo("malformed-middle.xml:21:33");
                 assertThat(error.message()).contains("EventID").contains("96x4");
             });
         }
@@ -345,8 +346,10 @@ class XmlEventReaderTest {
             List<EventRecord> events = readString(xml);
 
             assertThat(events).extracting(EventRecord::recordId).containsExactly(1L, 7L);
-            assertThat(errors).extracting(SourceError::location)
-                    .containsExactly("test.xml:2:1", "test.xml:3:1", "test.xml:4:1", "test.xml:5:1", "test.xml:6:1");
+            // A bad value is located at the end of its element's start tag; a missing one at the event.
+            assertThat(errors).extracting(SourceError::location).containsExactly(
+                    "test.xml:2:" + endOfTag(xml, 2, "<EventRecordID>"), "test.xml:3:" + endOfTag(xml, 3, "<Binary>"),
+                    "test.xml:4:" + endOfTag(xml, 4, "<Binary>"), "test.xml:5:1", "test.xml:6:" + endOfTag(xml, 6, "<Level>"));
             assertThat(errors).extracting(SourceError::message).satisfiesExactly(
                     m -> assertThat(m).contains("EventRecordID", "two"),
                     m -> assertThat(m).contains("Binary", "4261ZZ"),
@@ -511,8 +514,6 @@ class XmlEventReaderTest {
                     read++;
                     lastRecordId = event.recordId();
                 }
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
             }
 
             assertThat(read).isEqualTo(count);
@@ -540,7 +541,7 @@ class XmlEventReaderTest {
                 position = reader.position();
             }
             byte[] whole = (first + event(9608, 3) + "\n" + event(9610, 4)).getBytes(StandardCharsets.UTF_8);
-            byte[] rest = java.util.Arrays.copyOfRange(whole, (int) position.offset(), whole.length);
+            byte[] rest = Arrays.copyOfRange(whole, (int) position.offset(), whole.length);
             List<EventRecord> secondRead = new ArrayList<>();
             try (XmlEventReader reader = new XmlEventReader(new ByteArrayInputStream(rest), "grow.xml", errors::add,
                     position, true)) {
@@ -558,8 +559,14 @@ class XmlEventReaderTest {
         }
     }
 
+    /** The 1-based column just after {@code tag} on the 1-based line {@code line} of {@code text}. */
+    private static int endOfTag(String text, int line, String tag) {
+        String lineText = text.split("\r\n")[line - 1];
+        return lineText.indexOf(tag) + tag.length() + 1;
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] result = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] result = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, result, a.length, b.length);
         return result;
     }
