@@ -120,6 +120,7 @@ public final class FileSource implements EventSource {
             } else {
                 missingReported = false;
                 sink.up(true);
+                carryOverRenamedFiles(current);
                 for (Path file : current) {
                     if (isClosed()) {
                         return;
@@ -161,6 +162,40 @@ public final class FileSource implements EventSource {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /**
+     * A file renamed by log rotation keeps what was read from it under its new name, so that it is not read
+     * again as a new file. Its new name holds its identity, and its old name holds another file or none.
+     */
+    private void carryOverRenamedFiles(List<Path> listing) {
+        Map<String, String> identities = new HashMap<>();
+        for (Path file : listing) {
+            try {
+                identities.put(file.toString(), identity(Files.readAttributes(file, BasicFileAttributes.class)));
+            } catch (IOException e) {
+                // read (and reported) with the file itself
+            }
+        }
+        Map<String, TrackedFile> renamed = new HashMap<>();
+        for (Map.Entry<String, String> entry : identities.entrySet()) {
+            TrackedFile own = files.get(entry.getKey());
+            if (own != null && own.identity.equals(entry.getValue())) {
+                continue;
+            }
+            files.values().stream()
+                    .filter(old -> old.identity.equals(entry.getValue()))
+                    .filter(old -> !entry.getValue().equals(identities.get(old.path)))
+                    .findFirst()
+                    .ifPresent(old -> renamed.put(entry.getKey(), old));
+        }
+        renamed.forEach((newPath, tracked) -> {
+            LOG.info("{}: {} was renamed to {}", name, tracked.path, newPath);
+            files.remove(tracked.path);
+            tracked.path = newPath;
+            tracked.dirty = true;
+            files.put(newPath, tracked);
+        });
     }
 
     private void readFile(Path file, EventSink sink) {
@@ -268,7 +303,7 @@ public final class FileSource implements EventSource {
 
     /** What is known about one file between polls. */
     private static final class TrackedFile {
-        final String path;
+        String path;
         String identity = "";
         long size;
         int headLength;

@@ -284,6 +284,22 @@ class FileSourceTest {
         }
 
         @Test
+        void fileRenamedByRotationIsNotReadAgain() throws Exception {
+            Path file = dir.resolve("application.xml");
+            Files.writeString(file, events(1, 3));
+            startFollowing("xml:" + dir, null);
+            awaitUntil("the first events", () -> sink.events.size() == 3);
+
+            Files.move(file, dir.resolve("application-1.xml"));
+            Files.writeString(file, events(4, 5));
+            awaitUntil("the events of the new file", () -> sink.events.size() >= 5);
+            append(dir.resolve("application-1.xml"), events(90, 90));
+            awaitUntil("the event appended to the renamed file", () -> sink.events.size() >= 6);
+
+            assertThat(sink.recordIds()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 90L);
+        }
+
+        @Test
         void missingPathIsReportedOnceAndPickedUpWhenItAppears() throws Exception {
             Path file = dir.resolve("later.xml");
             startFollowing("xml:" + file, null);
