@@ -51,6 +51,9 @@ record Checkpoint(int version, List<FileProgress> files) {
             throw new IllegalArgumentException("unsupported file source checkpoint version "
                     + (checkpoint == null ? "null" : checkpoint.version()) + ", expected " + VERSION);
         }
+        if (checkpoint.files() == null || checkpoint.files().stream().anyMatch(file -> file == null || file.path() == null)) {
+            throw new IllegalArgumentException("file source checkpoint lacks its files or a file's path");
+        }
         return checkpoint;
     }
 }

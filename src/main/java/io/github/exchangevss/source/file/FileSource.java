@@ -318,7 +318,7 @@ public final class FileSource implements EventSource {
         }
 
         static TrackedFile from(Checkpoint.FileProgress progress) {
-            TrackedFile tracked = new TrackedFile(Objects.requireNonNull(progress.path(), "path"));
+            TrackedFile tracked = new TrackedFile(progress.path());
             tracked.identity = Objects.requireNonNullElse(progress.identity(), "");
             tracked.size = progress.size();
             tracked.headLength = progress.headLength();
