@@ -174,6 +174,8 @@ public final class XmlEventReader implements EventFileReader {
         while (unit >= 0) {
             if (current != null && !oversized && chunkLength > MAX_EVENT_BYTES) {
                 report(current, -1, -1, "event is larger than " + MAX_EVENT_BYTES + " bytes; skipped");
+                // Resuming here passes over the rest of it: text outside events is ignored.
+                position = here();
                 oversized = true;
                 recording = false;
                 chunkLength = 0;

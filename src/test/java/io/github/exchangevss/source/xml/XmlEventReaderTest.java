@@ -565,6 +565,38 @@ class XmlEventReaderTest {
         return lineText.indexOf(tag) + tag.length() + 1;
     }
 
+    @Nested
+    class ResumingAfterAnOversizedEvent {
+        @Test
+        void reportsItOnceAcrossReads() throws IOException {
+            String huge = event(9614, 2).replace("<Data>x</Data>",
+                    "<Data>" + "A".repeat(XmlEventReader.MAX_EVENT_BYTES + 10) + "</Data>");
+            byte[] whole = (event(9604, 1) + huge + event(9607, 3)).getBytes(StandardCharsets.UTF_8);
+            int firstWrite = event(9604, 1).length() + huge.length() - 100;
+
+            List<Long> ids = new ArrayList<>();
+            XmlEventReader.Position position;
+            try (XmlEventReader reader = new XmlEventReader(new ByteArrayInputStream(whole, 0, firstWrite), "grow.xml",
+                    errors::add, null, true)) {
+                for (EventRecord event; (event = reader.next()) != null; ) {
+                    ids.add(event.recordId());
+                }
+                position = reader.position();
+            }
+            byte[] rest = Arrays.copyOfRange(whole, (int) position.offset(), whole.length);
+            try (XmlEventReader reader = new XmlEventReader(new ByteArrayInputStream(rest), "grow.xml", errors::add,
+                    position, true)) {
+                for (EventRecord event; (event = reader.next()) != null; ) {
+                    ids.add(event.recordId());
+                }
+            }
+
+            assertThat(ids).containsExactly(1L, 3L);
+            assertThat(errors).singleElement().satisfies(error ->
+                    assertThat(error.message()).contains("larger than"));
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] result = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, result, a.length, b.length);
