@@ -50,12 +50,14 @@ final class EventXmlParser {
         XMLStreamReader reader = null;
         try {
             reader = FACTORY.createXMLStreamReader(xml);
-            EventRecord event = readDocument(reader);
-            return event;
+            return readDocument(reader);
         } catch (XMLStreamException e) {
             Location at = e.getLocation();
             throw new MalformedEventException("not well-formed XML: " + parserMessage(e),
                     at == null ? -1 : at.getLineNumber(), at == null ? -1 : at.getColumnNumber(), e);
+        } catch (RuntimeException e) {
+            // The parser's own failures on odd input must cost one event, not the whole file.
+            throw new MalformedEventException("XML parser failed: " + e, -1, -1, e);
         } finally {
             if (reader != null) {
                 try {

@@ -44,6 +44,12 @@ public final class XmlEventReader implements EventFileReader {
     public record Position(long offset, long line, long column, String charset) {
         public Position {
             Objects.requireNonNull(charset, "charset");
+            if (offset < 0 || line < 1 || column < 1) {
+                throw new IllegalArgumentException("bad position: offset " + offset + ", line " + line + ", column " + column);
+            }
+            if (!Charset.isSupported(charset)) {
+                throw new IllegalArgumentException("unsupported charset in position: " + charset);
+            }
         }
     }
 
@@ -126,11 +132,6 @@ public final class XmlEventReader implements EventFileReader {
     /** Where reading can resume later without reading any event twice. */
     public Position position() {
         return position;
-    }
-
-    /** The encoding the file is read with. */
-    public Charset charset() {
-        return charset;
     }
 
     @Override

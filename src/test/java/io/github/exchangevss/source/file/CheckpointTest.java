@@ -32,5 +32,8 @@ class CheckpointTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a file source checkpoint");
         assertThatThrownBy(() -> Checkpoint.fromJson("{\"version\":1,\"files\":[{\"size\":3}]}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path");
+        String badCharset = SAMPLE.toJson().replace("\"UTF-8\"", "\"no-such-charset\"");
+        assertThatThrownBy(() -> Checkpoint.fromJson(badCharset))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-charset");
     }
 }
