@@ -1,0 +1,63 @@
+package io.github.exchangevss.source.file;
+
+import io.github.exchangevss.source.SourceError;
+import io.github.exchangevss.source.xml.XmlEventReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/** Opens an exported event log file with the reader its content calls for, whatever its name. */
+public final class LogFiles {
+    private static final byte[] EVTX_MAGIC = {'E', 'l', 'f', 'F', 'i', 'l', 'e', 0};
+
+    /** The file formats told apart by content. */
+    public enum Format { XML, EVTX }
+
+    private LogFiles() {}
+
+    public static EventFileReader open(Path file, Consumer<SourceError> errors) throws IOException {
+        return open(file, errors, null, false);
+    }
+
+    /**
+     * @param resumeAt where an earlier {@link XmlEventReader} stopped on this file, or null for the start;
+     *                 formats without byte positions read from the start
+     * @param growing  the file may still be written: an unfinished last event is left for the next read
+     */
+    public static EventFileReader open(Path file, Consumer<SourceError> errors, XmlEventReader.Position resumeAt,
+                                       boolean growing) throws IOException {
+        return switch (detect(file)) {
+            case XML -> openXml(file, errors, resumeAt, growing);
+            case EVTX -> throw new IOException(file + ": EVTX not supported yet");
+        };
+    }
+
+    /** EVTX files start with the magic {@code ElfFile\0}; anything else is taken as XML. */
+    public static Format detect(Path file) throws IOException {
+        byte[] head = new byte[EVTX_MAGIC.length];
+        try (InputStream in = Files.newInputStream(file)) {
+            int length = in.readNBytes(head, 0, head.length);
+            return length == head.length && Arrays.equals(head, EVTX_MAGIC) ? Format.EVTX : Format.XML;
+        }
+    }
+
+    private static EventFileReader openXml(Path file, Consumer<SourceError> errors, XmlEventReader.Position resumeAt,
+                                           boolean growing) throws IOException {
+        SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
+        try {
+            if (resumeAt != null) {
+                channel.position(resumeAt.offset());
+            }
+            return new XmlEventReader(Channels.newInputStream(channel), file.toString(), errors, resumeAt, growing);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+}
