@@ -20,7 +20,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the exporter on a built-in scenario: four fictional Exchange servers, one healthy,",
                 "one needing KB 910250 Method 2, one Method 3, one in Method 1 that then completes,",
-                "replayed in compressed time and looping every " + 90 + " s. Open http://localhost:19607/."})
+                "replayed in compressed time (one script second stands for minutes, so the thresholds default to",
+                "15s and 10m) and looping every 90 s. Open http://localhost:19607/."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     WebOptions web;
@@ -29,7 +30,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws ConfigException, IOException {
         Map<String, Object> flags = new HashMap<>();
         web.putGiven(flags);
-        ExporterConfig config = ExporterConfig.resolve(ConfigValues.load(web.configFile, flags, KEYS), null);
+        ExporterConfig config = ExporterConfig.resolve(ConfigValues.load(web.configFile, flags, KEYS), null,
+                DemoSource.LIFECYCLE);
         Logging.configure(config.logLevel());
         return ExporterServer.run(config, List.of("demo"),
                 (spec, checkpoint) -> new DemoSource(Instant::now, Duration.ofSeconds(1)));

@@ -6,6 +6,7 @@ import com.sun.jna.Platform;
 import io.github.exchangevss.config.ConfigException;
 import io.github.exchangevss.config.ConfigValues;
 import io.github.exchangevss.config.ExporterConfig;
+import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.source.EventSource;
 import io.github.exchangevss.source.SourceException;
 import io.github.exchangevss.source.demo.DemoSource;
@@ -51,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
         WebOptions.putIfGiven(flags, FOLLOW, follow);
         WebOptions.putIfGiven(flags, POLL_INTERVAL, pollInterval);
         ConfigValues values = ConfigValues.load(web.configFile, flags, KEYS);
-        ExporterConfig config = ExporterConfig.resolve(values, "data");
+        ExporterConfig config = ExporterConfig.resolve(values, "data", LifecycleSettings.DEFAULTS);
         List<String> specs = config.sources().isEmpty() && Platform.isWindows() ? List.of("windows") : config.sources();
         if (specs.isEmpty()) {
             throw new ConfigException(NO_SOURCE);

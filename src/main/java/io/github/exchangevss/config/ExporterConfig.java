@@ -40,8 +40,12 @@ public record ExporterConfig(
     public static final Set<String> KEYS = Set.of(LISTEN_ADDRESS, TELEMETRY_PATH, WEB_CONFIG_FILE, STORAGE_PATH,
             LOG_LEVEL, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL);
 
-    /** @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only */
-    public static ExporterConfig resolve(ConfigValues v, String defaultStoragePath) throws ConfigException {
+    /**
+     * @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only
+     * @param defaultLifecycle   thresholds when nothing is said
+     */
+    public static ExporterConfig resolve(ConfigValues v, String defaultStoragePath, LifecycleSettings defaultLifecycle)
+            throws ConfigException {
         InetSocketAddress listen;
         try {
             listen = HttpSettings.parseListenAddress(v.string(LISTEN_ADDRESS, HttpSettings.DEFAULT_LISTEN_ADDRESS));
@@ -65,7 +69,9 @@ public record ExporterConfig(
         if (!LOG_LEVELS.contains(level)) {
             throw new ConfigException(v.where(LOG_LEVEL) + ": '" + level + "' is not one of debug, info, warn, error");
         }
-        LifecycleSettings lifecycle = new LifecycleSettings(v.duration(ACTIVE_TIMEOUT, "30m"), v.duration(STUCK_AFTER, "6h"));
+        LifecycleSettings lifecycle = new LifecycleSettings(
+                v.duration(ACTIVE_TIMEOUT, Durations.format(defaultLifecycle.activeTimeout())),
+                v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
         return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, v.strings(SOURCES),
                 v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"));
     }

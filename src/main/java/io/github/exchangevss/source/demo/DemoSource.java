@@ -4,6 +4,7 @@ import static io.github.exchangevss.lifecycle.VssEvents.*;
 
 import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
+import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.source.EventSink;
 import io.github.exchangevss.source.EventSource;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,8 @@ import java.util.function.Supplier;
 public final class DemoSource implements EventSource {
     public static final String DOMAIN = ".demo.contoso.local";
     public static final Duration LOOP = Duration.ofSeconds(90);
+    /** The thresholds shrunk with the script's time: a backup 15 s quiet is no longer running. */
+    public static final LifecycleSettings LIFECYCLE = new LifecycleSettings(Duration.ofSeconds(15), Duration.ofMinutes(10));
 
     private static final String ABORTED_OK = "Exchange VSS Snapshot has aborted snapshot successfully";
     private static final String ABORT_IGNORED = "Abort ignored";
@@ -60,16 +63,17 @@ public final class DemoSource implements EventSource {
         add(s, "EXCH02", 75, INITIALIZE_WRITER);
 
         add(s, "EXCH03", 3, BACKUP_START, VOLUME_SNAP, PREPARED, SNAPSHOT_FREEZE, SNAPSHOT_THAW);
-        s.add(new Step(20, "EXCH03", BACKUP_START, null));
-        s.add(new Step(21, "EXCH03", ABORT, ABORT_IGNORED));
-        s.add(new Step(22, "EXCH03", PREPARE_REFUSED, null));
+        s.add(new Step(25, "EXCH03", BACKUP_START, null));
+        s.add(new Step(26, "EXCH03", ABORT, ABORT_IGNORED));
+        s.add(new Step(27, "EXCH03", PREPARE_REFUSED, null));
         add(s, "EXCH03", 80, INITIALIZE_WRITER);
 
         add(s, "EXCH04", 10, BACKUP_START, VOLUME_SNAP, PREPARED, SNAPSHOT_FREEZE);
         s.add(new Step(18, "EXCH04", BACKUP_START, null));
         s.add(new Step(19, "EXCH04", ABORT, ABORT_IGNORED));
         s.add(new Step(20, "EXCH04", PREPARE_REFUSED, null));
-        add(s, "EXCH04", 35, SNAPSHOT_THAW, BACKUP_SHUTDOWN, BACKUP_COMPLETE);
+        s.add(new Step(26, "EXCH04", SNAPSHOT_THAW, null));
+        add(s, "EXCH04", 33, BACKUP_SHUTDOWN, BACKUP_COMPLETE);
         s.sort(Comparator.comparingInt(Step::atSecond));
         return List.copyOf(s);
     }
