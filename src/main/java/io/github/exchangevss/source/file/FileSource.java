@@ -230,8 +230,10 @@ public final class FileSource implements EventSource {
             // Without a byte position (a replaced file, a format read from the start) record IDs tell what is new.
             boolean skipDelivered = tracked.position == null && !tracked.lastRecordIds.isEmpty();
             tracked.identity = identity;
-            readEvents(file, tracked, skipDelivered, sink);
-            tracked.size = size;
+            if (readEvents(file, tracked, skipDelivered, sink)) {
+                // Only a file read to its end counts as read up to this size; a stop half-way resumes later.
+                tracked.size = size;
+            }
             tracked.rememberHead(file, size);
             tracked.lastError = null;
             tracked.dirty = true;
@@ -244,7 +246,8 @@ public final class FileSource implements EventSource {
         }
     }
 
-    private void readEvents(Path file, TrackedFile tracked, boolean skipDelivered, EventSink sink) throws IOException {
+    /** True when the file was read to its end, false when {@link #close} stopped it. */
+    private boolean readEvents(Path file, TrackedFile tracked, boolean skipDelivered, EventSink sink) throws IOException {
         Map<SourceKey, Long> delivered = skipDelivered ? new HashMap<>(tracked.lastRecordIds) : Map.of();
         int sinceCheckpoint = 0;
         try (EventFileReader reader = LogFiles.open(file, sink::error, tracked.position, follow)) {
@@ -272,6 +275,7 @@ public final class FileSource implements EventSource {
                 tracked.dirty = true;
             }
         }
+        return !isClosed();
     }
 
     private void reportOnce(TrackedFile tracked, EventSink sink, Path file, IOException e) {

@@ -197,6 +197,28 @@ class FileSourceTest {
         }
 
         @Test
+        void stopHalfWayThroughAFileResumesAfterTheLastDeliveredEvent() throws Exception {
+            Path file = dir.resolve("application.xml");
+            Files.writeString(file, events(1, 5));
+            FileSource first = new FileSource("xml:" + file, false, FAST_POLL, null);
+            RecordingSink stopping = new RecordingSink() {
+                @Override
+                public void accept(EventRecord event) {
+                    super.accept(event);
+                    if (events.size() == 2) {
+                        first.close();
+                    }
+                }
+            };
+            first.run(stopping);
+
+            runOnce(new FileSource("xml:" + file, false, FAST_POLL, stopping.lastCheckpoint()));
+
+            assertThat(stopping.recordIds()).containsExactly(1L, 2L);
+            assertThat(sink.recordIds()).containsExactly(3L, 4L, 5L);
+        }
+
+        @Test
         void unchangedFilesGiveNothingAfterARestart() throws Exception {
             Files.writeString(dir.resolve("a.xml"), events(1, 3));
             Files.writeString(dir.resolve("b.xml"), events(7, 8));
@@ -337,7 +359,7 @@ class FileSourceTest {
         }
     }
 
-    private static final class RecordingSink implements EventSink {
+    private static class RecordingSink implements EventSink {
         final List<EventRecord> events = new CopyOnWriteArrayList<>();
         final List<String> checkpoints = new CopyOnWriteArrayList<>();
         final List<SourceError> errors = new CopyOnWriteArrayList<>();
