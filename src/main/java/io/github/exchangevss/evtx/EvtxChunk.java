@@ -100,12 +100,24 @@ public final class EvtxChunk {
         }
         BinXmlWalker walker = new BinXmlWalker(new BinXmlParser(data, length));
         int pos = HEADER_SIZE;
-        int recordNumber = 0;
-        while (pos + RECORD_OVERHEAD <= dataEnd) {
-            recordNumber++;
+        long previousId = -1;
+        boolean pastFreeSpace = false;
+        while (true) {
+            if (pos + RECORD_OVERHEAD > dataEnd) {
+                // A chunk copied while being written can hold records its header does not count yet.
+                if (pastFreeSpace || !continuesAt(pos, previousId)) {
+                    return;
+                }
+                errors.accept(error("bad_chunk_header", pos, "chunk " + index + ": records continue past the free"
+                        + " space offset 0x" + Integer.toHexString(dataEnd) + "; reading them"));
+                pastFreeSpace = true;
+                dataEnd = length;
+            }
             if (i32(data, pos) != RECORD_MAGIC) {
-                errors.accept(error("bad_record", pos, "chunk " + index + " record " + recordNumber
-                        + ": no record magic; rest of the chunk skipped"));
+                if (!pastFreeSpace) {
+                    errors.accept(error("bad_record", pos, "chunk " + index + " record after " + previousId
+                            + ": no record magic; rest of the chunk skipped"));
+                }
                 return;
             }
             long size = u32(data, pos + 4);
@@ -121,8 +133,19 @@ public final class EvtxChunk {
                         + ": size copy at the end differs from the size " + size + "; record read as far as it goes"));
             }
             decodeRecord(decoder, walker, out, errors, pos, recordSize, headerId);
+            previousId = headerId;
             pos += recordSize;
         }
+    }
+
+    /** Whether a well-formed record with the next record number starts at {@code pos}. */
+    private boolean continuesAt(int pos, long previousId) {
+        if (previousId < 0 || pos + RECORD_OVERHEAD > length || i32(data, pos) != RECORD_MAGIC) {
+            return false;
+        }
+        long size = u32(data, pos + 4);
+        return i64(data, pos + 8) == previousId + 1 && size >= RECORD_OVERHEAD && pos + size <= length
+                && u32(data, pos + (int) size - 4) == size;
     }
 
     private <T> void decodeRecord(RecordDecoder<T> decoder, BinXmlWalker walker, Consumer<T> out,
@@ -136,7 +159,7 @@ public final class EvtxChunk {
             return;
         } catch (RuntimeException e) {
             // A decoding bug must not end the file: report it like bad data and go on.
-            errors.accept(error("bad_record", pos, "chunk " + index + " record " + headerId + ": " + e));
+            errors.accept(error("bad_record", pos, "chunk " + index + " record " + headerId + ": decoder failure " + e));
             return;
         }
         if (result == null) {
