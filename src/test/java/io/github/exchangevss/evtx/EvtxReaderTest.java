@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
+import io.github.exchangevss.event.FileTime;
+import io.github.exchangevss.evtx.binxml.ValueType;
 import io.github.exchangevss.source.SourceError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,6 +159,85 @@ class EvtxReaderTest {
 
         assertThat(readAll(file)).containsExactlyElementsOf(written);
         assertThat(errors).extracting(SourceError::kind).containsExactly("header_crc");
+    }
+
+    @Test
+    void recordsPastAStaleFreeSpaceOffsetAreReportedAndRead() throws IOException {
+        List<EventRecord> written = kbSequences();
+        byte[] bytes = writeBytes(written);
+        int chunk = EvtxFile.HEADER_BLOCK_SIZE;
+        int firstRecordSize = (bytes[chunk + 0x204] & 0xFF) | (bytes[chunk + 0x205] & 0xFF) << 8;
+        int staleFreeSpace = 0x200 + firstRecordSize;
+        bytes[chunk + 0x30] = (byte) staleFreeSpace;
+        bytes[chunk + 0x31] = (byte) (staleFreeSpace >> 8);
+        Path file = Files.write(dir.resolve("stale.evtx"), bytes);
+
+        assertThat(readAll(file)).containsExactlyElementsOf(written);
+        assertThat(errors).extracting(SourceError::kind).contains("bad_chunk_header");
+        assertThat(errors).filteredOn(e -> e.kind().equals("bad_chunk_header")).singleElement()
+                .satisfies(e -> assertThat(e.location()).isEqualTo("stale.evtx@0x" + Integer.toHexString(chunk + staleFreeSpace)));
+    }
+
+    @Test
+    void everyValueTypeIsRenderedAsTheReferenceParsersDo() throws IOException {
+        EventRecord base = KbEvtxFixtures.goodBackup(T0, 1).get(0);
+        byte[] guid = {(byte) 0xd5, 0x48, (byte) 0xf7, (byte) 0x94, 0x45, 0x4a, 0x42, 0x5a, 0, 0, 0, 0x10, (byte) 0xd2, 0x65, (byte) 0xf2, 0x0f};
+        byte[] sid = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
+        // year 2024, month 3, day of week 5, day 1, 02:03:04.005
+        byte[] systemTime = {(byte) 0xE8, 0x07, 3, 0, 5, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0};
+        List<EvtxWriter.TypedData> data = List.of(
+                typed("Int8", ValueType.INT8, 0xFE), typed("UInt8", ValueType.UINT8, 0xFE),
+                typed("Int16", ValueType.INT16, 0xFF, 0xFF), typed("UInt16", ValueType.UINT16, 0xFF, 0xFF),
+                typed("Int32", ValueType.INT32, 0xFE, 0xFF, 0xFF, 0xFF), typed("UInt32", ValueType.UINT32, 0xFE, 0xFF, 0xFF, 0xFF),
+                typed("Int64", ValueType.INT64, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF),
+                typed("UInt64", ValueType.UINT64, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF),
+                typed("Real32", ValueType.REAL32, 0, 0, 0xC0, 0x3F), typed("Real64", ValueType.REAL64, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F),
+                typed("BoolTrue", ValueType.BOOL, 1, 0, 0, 0), typed("BoolFalse", ValueType.BOOL, 0, 0, 0, 0),
+                new EvtxWriter.TypedData("Binary", ValueType.BINARY, new byte[] {(byte) 0xAB, 0x01}),
+                new EvtxWriter.TypedData("Guid", ValueType.GUID, guid),
+                typed("SizeT", ValueType.SIZE_T, 0xE7, 0x03, 0, 0, 0, 0, 0, 0),
+                new EvtxWriter.TypedData("FileTime", ValueType.FILETIME, littleEndian(FileTime.fromInstant(T0))),
+                new EvtxWriter.TypedData("SystemTime", ValueType.SYSTEMTIME, systemTime),
+                new EvtxWriter.TypedData("Sid", ValueType.SID, sid),
+                typed("HexInt32", ValueType.HEX_INT32, 0xE7, 0x03, 0, 0),
+                typed("HexInt64", ValueType.HEX_INT64, 0xE7, 0x03, 0, 0, 0, 0, 0, 0),
+                new EvtxWriter.TypedData("Ansi", ValueType.ANSI_STRING, "caf\u00e9\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                new EvtxWriter.TypedData("Strings", ValueType.STRING | ValueType.ARRAY, EvtxWriter.utf16("one\0two\0")),
+                typed("Ints", ValueType.UINT16 | ValueType.ARRAY, 1, 0, 2, 0),
+                new EvtxWriter.TypedData("Missing", ValueType.NULL, null));
+        Path file = new EvtxWriter().add(base, data).write(dir.resolve("types.evtx"));
+
+        assertThat(readAll(file).get(0).data()).containsExactly(
+                new EventData("Int8", "-2"), new EventData("UInt8", "254"),
+                new EventData("Int16", "-1"), new EventData("UInt16", "65535"),
+                new EventData("Int32", "-2"), new EventData("UInt32", "4294967294"),
+                new EventData("Int64", "-1"), new EventData("UInt64", "18446744073709551615"),
+                new EventData("Real32", "1.5"), new EventData("Real64", "1.5"),
+                new EventData("BoolTrue", "True"), new EventData("BoolFalse", "False"),
+                new EventData("Binary", "AB01"),
+                new EventData("Guid", "{94f748d5-4a45-5a42-0000-0010d265f20f}"),
+                new EventData("SizeT", "999"),
+                new EventData("FileTime", "2024-03-01T01:00:00.1234567Z"),
+                new EventData("SystemTime", "2024-03-01T02:03:04.005Z"),
+                new EventData("Sid", "S-1-5-18"),
+                new EventData("HexInt32", "0x000003e7"), new EventData("HexInt64", "0x00000000000003e7"),
+                new EventData("Ansi", "caf\u00e9"),
+                new EventData("Strings", "one"), new EventData("Strings", "two"),
+                new EventData("Ints", "1"), new EventData("Ints", "2"),
+                new EventData("Missing", ""));
+        assertThat(errors).isEmpty();
+    }
+
+    private static byte[] littleEndian(long v) {
+        return java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+    }
+
+    private static EvtxWriter.TypedData typed(String name, int type, int... bytes) {
+        byte[] b = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            b[i] = (byte) bytes[i];
+        }
+        return new EvtxWriter.TypedData(name, type, b);
     }
 
     private static byte[] writeBytes(List<EventRecord> events) {
