@@ -9,7 +9,7 @@ public final class Bytes {
     public static void require(int offset, int length, int limit, String what) {
         if (offset < 0 || length < 0 || offset > limit - length) {
             throw new EvtxFormatException(offset,
-                    what + ": needs " + length + " bytes at 0x" + Integer.toHexString(Math.max(offset, 0))
+                    what + ": needs " + length + " bytes at chunk offset 0x" + Integer.toHexString(Math.max(offset, 0))
                             + ", only " + Math.max(0, limit - offset) + " left");
         }
     }
