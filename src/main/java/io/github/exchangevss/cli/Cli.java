@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** The command line: picocli with {@code serve} as the default command and exit code 2 for any wrong input. */
 @Command(name = "exchange-vss-exporter", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Prometheus exporter for the Exchange Information Store VSS writer (KB 910250).",
-        subcommands = {ServeCommand.class, DiagnoseCommand.class, DemoCommand.class})
+        subcommands = {ServeCommand.class, DiagnoseCommand.class, DemoCommand.class, EvtxCommand.class})
 public final class Cli implements Runnable {
     public static final int USAGE = 2;
     private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");

@@ -1,5 +1,7 @@
 package io.github.exchangevss.source.file;
 
+import io.github.exchangevss.evtx.EvtxFile;
+import io.github.exchangevss.evtx.EvtxReader;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.xml.XmlEventReader;
 import java.io.IOException;
@@ -9,13 +11,10 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /** Opens an exported event log file with the reader its content calls for, whatever its name. */
 public final class LogFiles {
-    private static final byte[] EVTX_MAGIC = {'E', 'l', 'f', 'F', 'i', 'l', 'e', 0};
-
     /** The file formats told apart by content. */
     public enum Format { XML, EVTX }
 
@@ -34,16 +33,14 @@ public final class LogFiles {
                                        boolean growing) throws IOException {
         return switch (detect(file)) {
             case XML -> openXml(file, errors, resumeAt, growing);
-            case EVTX -> throw new IOException(file + ": EVTX not supported yet");
+            case EVTX -> new EvtxReader(file, errors);
         };
     }
 
     /** EVTX files start with the magic {@code ElfFile\0}; anything else is taken as XML. */
     public static Format detect(Path file) throws IOException {
-        byte[] head = new byte[EVTX_MAGIC.length];
         try (InputStream in = Files.newInputStream(file)) {
-            int length = in.readNBytes(head, 0, head.length);
-            return length == head.length && Arrays.equals(head, EVTX_MAGIC) ? Format.EVTX : Format.XML;
+            return EvtxFile.hasMagic(in.readNBytes(8)) ? Format.EVTX : Format.XML;
         }
     }
 

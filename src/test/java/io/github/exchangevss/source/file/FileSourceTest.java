@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.exchangevss.event.EventRecord;
+import io.github.exchangevss.evtx.EvtxWriter;
+import io.github.exchangevss.evtx.KbEvtxFixtures;
 import io.github.exchangevss.source.EventSink;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.SourceException;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -154,16 +157,14 @@ class FileSourceTest {
         }
 
         @Test
-        void evtxContentIsReportedUntilItsReaderExists() throws Exception {
-            Path file = dir.resolve("Application.xml");
-            Files.write(file, "ElfFile\0 rest of a header".getBytes(StandardCharsets.US_ASCII));
+        void evtxContentIsReadWhateverTheFileIsCalled() throws Exception {
+            List<EventRecord> written = KbEvtxFixtures.method2(Instant.parse("2026-11-20T02:00:00Z"), 500);
+            Path file = EvtxWriter.write(dir.resolve("Application.xml"), written);
 
-            runOnce(new FileSource("evtx:" + file, false, FAST_POLL, null));
+            runOnce(new FileSource("xml:" + file, false, FAST_POLL, null));
 
-            assertThat(sink.errors).singleElement().satisfies(error -> {
-                assertThat(error.kind()).isEqualTo("read_error");
-                assertThat(error.message()).contains("EVTX not supported yet");
-            });
+            assertThat(sink.errors).isEmpty();
+            assertThat(sink.events).isEqualTo(written);
         }
 
         @Test

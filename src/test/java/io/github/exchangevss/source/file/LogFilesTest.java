@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.exchangevss.event.EventRecord;
+import io.github.exchangevss.evtx.EvtxWriter;
+import io.github.exchangevss.evtx.KbEvtxFixtures;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.xml.XmlEventReader;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,15 +55,19 @@ class LogFilesTest {
     }
 
     @Test
-    void detectsEvtxByItsMagicAndSaysItIsNotSupportedYet() throws IOException {
-        Path file = dir.resolve("exported.xml");
-        Files.write(file, "ElfFile\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
+    void detectsEvtxByItsMagicAndOpensItWithTheEvtxReader() throws IOException {
+        List<EventRecord> written = KbEvtxFixtures.goodBackup(Instant.parse("2026-11-20T02:00:00Z"), 10);
+        Path file = EvtxWriter.write(dir.resolve("exported.xml"), written);
 
         assertThat(LogFiles.detect(file)).isEqualTo(LogFiles.Format.EVTX);
-        assertThatThrownBy(() -> LogFiles.open(file, errors::add))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("EVTX not supported yet");
+        List<EventRecord> read = new ArrayList<>();
+        try (EventFileReader reader = LogFiles.open(file, errors::add)) {
+            for (EventRecord e = reader.next(); e != null; e = reader.next()) {
+                read.add(e);
+            }
+        }
+        assertThat(read).isEqualTo(written);
+        assertThat(errors).isEmpty();
     }
 
     @Test
