@@ -1,0 +1,54 @@
+package io.github.exchangevss.cli;
+
+import io.github.exchangevss.config.ExporterConfig;
+import io.github.exchangevss.http.ExporterHttpServer;
+import io.github.exchangevss.http.StatusPage;
+import io.github.exchangevss.lifecycle.LifecycleEngine;
+import io.github.exchangevss.metrics.BuildInfo;
+import io.github.exchangevss.metrics.ExporterCollector;
+import io.github.exchangevss.persistence.StateStore;
+import io.github.exchangevss.runtime.ExporterRuntime;
+import io.github.exchangevss.runtime.ExporterRuntime.SourceFactory;
+import io.prometheus.client.CollectorRegistry;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What {@code serve} and {@code demo} share: engine, runtime, HTTP endpoint, until the process is stopped. */
+final class ExporterServer {
+    private ExporterServer() {}
+
+    static int run(ExporterConfig config, List<String> sources, SourceFactory factory) throws IOException {
+        Logger log = LoggerFactory.getLogger(ExporterServer.class);
+        BuildInfo buildInfo = BuildInfo.fromClasspath();
+        LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), Instant::now);
+        ExporterRuntime runtime = new ExporterRuntime(engine, Optional.ofNullable(config.storagePath()).map(StateStore::new));
+        ExporterCollector collector = new ExporterCollector(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
+        StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
+        ExporterHttpServer server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page,
+                runtime::isReady);
+        log.info("exchange-vss-exporter {} (revision {}) listening on {}, metrics at {}", buildInfo.version(),
+                buildInfo.revision(), server.address(), config.http().telemetryPath());
+        if (config.storagePath() == null) {
+            log.info("No --storage.path: the lifecycle state lives in memory only");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Stopping: saving state");
+            runtime.close();
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        runtime.start(sources, factory);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

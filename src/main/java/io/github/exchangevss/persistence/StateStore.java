@@ -1,0 +1,110 @@
+package io.github.exchangevss.persistence;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@link PersistedState} in {@code <storage.path>/state.json}: written to a temp file, fsynced and renamed
+ * into place, so a crash leaves either the old or the new file, never half of one.
+ */
+public final class StateStore {
+    public static final String FILE_NAME = "state.json";
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+
+    // Field access: the lifecycle classes are plain state holders without getters.
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+            .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path file;
+
+    public StateStore(Path directory) {
+        this.file = directory.resolve(FILE_NAME);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * The saved state, or empty when there is none or it cannot be used. A corrupt or unreadable file gives one
+     * log line naming it and is set aside as {@code state.json.corrupt} for inspection; it never stops the exporter.
+     */
+    public Optional<PersistedState> load() {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            PersistedState state = MAPPER.readValue(file.toFile(), PersistedState.class);
+            if (state == null || state.engine() == null) {
+                throw new IOException("no lifecycle state in it");
+            }
+            if (state.version() != PersistedState.CURRENT_VERSION) {
+                throw new IOException("version " + state.version() + " is not " + PersistedState.CURRENT_VERSION);
+            }
+            return Optional.of(state);
+        } catch (IOException | RuntimeException e) {
+            Path aside = file.resolveSibling(FILE_NAME + ".corrupt");
+            String moved;
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                moved = "moved to " + aside;
+            } catch (IOException moveFailure) {
+                moved = "could not be moved aside: " + moveFailure.getMessage();
+            }
+            LOG.error("State file {} is unusable ({}); starting with a fresh state. The file was {}.",
+                    file, oneLine(e), moved);
+            return Optional.empty();
+        }
+    }
+
+    /** Serialises now (call it while the state cannot change), so {@link #write} can run outside any lock. */
+    public static byte[] serialize(PersistedState state) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise the lifecycle state", e);
+        }
+    }
+
+    public void write(byte[] json) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temp = file.resolveSibling(FILE_NAME + ".tmp");
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(json);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.replaceAll("\\s+", " ");
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.exchangevss.source;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Health of one source as the {@code exchange_vss_source_*} metrics show it. Thread-safe. */
+public final class SourceStatus {
+    private final String name;
+    private boolean up;
+    private long eventsRead;
+    private long eventsMissed;
+    private Instant lastEventTime;
+    private final Map<String, Long> errors = new TreeMap<>();
+
+    public SourceStatus(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public synchronized void up(boolean value) {
+        up = value;
+    }
+
+    public synchronized void eventRead(Instant eventTime) {
+        eventsRead++;
+        if (lastEventTime == null || eventTime.isAfter(lastEventTime)) {
+            lastEventTime = eventTime;
+        }
+    }
+
+    public synchronized void error(String kind) {
+        errors.merge(kind, 1L, Long::sum);
+    }
+
+    public synchronized void missed(long count) {
+        eventsMissed += count;
+    }
+
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(name, up, eventsRead, eventsMissed, lastEventTime, Map.copyOf(errors));
+    }
+
+    /** @param lastEventTime time of the newest event read; null before the first */
+    public record Snapshot(String name, boolean up, long eventsRead, long eventsMissed, Instant lastEventTime,
+            Map<String, Long> errors) {}
+}

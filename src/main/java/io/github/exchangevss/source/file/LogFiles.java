@@ -1,0 +1,60 @@
+package io.github.exchangevss.source.file;
+
+import io.github.exchangevss.evtx.EvtxFile;
+import io.github.exchangevss.evtx.EvtxReader;
+import io.github.exchangevss.source.SourceError;
+import io.github.exchangevss.source.xml.XmlEventReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+
+/** Opens an exported event log file with the reader its content calls for, whatever its name. */
+public final class LogFiles {
+    /** The file formats told apart by content. */
+    public enum Format { XML, EVTX }
+
+    private LogFiles() {}
+
+    public static EventFileReader open(Path file, Consumer<SourceError> errors) throws IOException {
+        return open(file, errors, null, false);
+    }
+
+    /**
+     * @param resumeAt where an earlier {@link XmlEventReader} stopped on this file, or null for the start;
+     *                 formats without byte positions read from the start
+     * @param growing  the file may still be written: an unfinished last event is left for the next read
+     */
+    public static EventFileReader open(Path file, Consumer<SourceError> errors, XmlEventReader.Position resumeAt,
+                                       boolean growing) throws IOException {
+        return switch (detect(file)) {
+            case XML -> openXml(file, errors, resumeAt, growing);
+            case EVTX -> new EvtxReader(file, errors);
+        };
+    }
+
+    /** EVTX files start with the magic {@code ElfFile\0}; anything else is taken as XML. */
+    public static Format detect(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return EvtxFile.hasMagic(in.readNBytes(8)) ? Format.EVTX : Format.XML;
+        }
+    }
+
+    private static EventFileReader openXml(Path file, Consumer<SourceError> errors, XmlEventReader.Position resumeAt,
+                                           boolean growing) throws IOException {
+        SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
+        try {
+            if (resumeAt != null) {
+                channel.position(resumeAt.offset());
+            }
+            return new XmlEventReader(Channels.newInputStream(channel), file.toString(), errors, resumeAt, growing);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.exchangevss.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.security.crypto.bcrypt.BCrypt;
+
+class WebConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("web-config.yml"), yaml);
+    }
+
+    @Test
+    void emptyFileMeansPlainHttpWithoutAuth() throws Exception {
+        assertThat(WebConfig.load(write(""))).isEqualTo(WebConfig.NONE);
+    }
+
+    @Test
+    void unknownTopLevelKeyIsRefusedNamingFileAndKey() throws Exception {
+        Path file = write("http_server_config:\n  http2: true\n");
+        assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("http_server_config");
+    }
+
+    @Test
+    void unreadableYamlNamesTheFile() throws Exception {
+        Path file = write("basic_auth_users: [unclosed\n");
+        assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                .hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void missingFileNamesTheFile() {
+        Path file = dir.resolve("absent.yml");
+        assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                .hasMessageContaining(file.toString());
+    }
+
+    @Nested
+    class BasicAuthUsers {
+        @Test
+        void bcryptHashesAreAccepted() throws Exception {
+            String hash = BCrypt.hashpw("secret", BCrypt.gensalt(4));
+            WebConfig config = WebConfig.load(write("basic_auth_users:\n  prometheus: '" + hash + "'\n"));
+            assertThat(config.basicAuthUsers()).containsExactlyEntriesOf(java.util.Map.of("prometheus", hash));
+            assertThat(config.tls()).isEmpty();
+        }
+
+        @Test
+        void aPlainPasswordIsRefusedWithoutQuotingIt() throws Exception {
+            Path file = write("basic_auth_users:\n  prometheus: hunter2\n");
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("basic_auth_users.prometheus")
+                    .hasMessageNotContaining("hunter2");
+        }
+
+        @Test
+        void aListIsRefused() throws Exception {
+            Path file = write("basic_auth_users:\n  - prometheus\n");
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining("basic_auth_users:");
+        }
+    }
+
+    @Nested
+    class TlsServerConfig {
+        @ParameterizedTest
+        @ValueSource(strings = {"rsa", "ec"})
+        void pemCertificateAndPkcs8KeyMakeAnSslContext(String keyType) throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, keyType);
+            // Relative paths are resolved against the config file's directory, as exporter-toolkit does.
+            WebConfig config = WebConfig.load(write("tls_server_config:\n  cert_file: " + pair.certFile().getFileName()
+                    + "\n  key_file: " + pair.keyFile().getFileName() + "\n"));
+            WebConfig.Tls tls = config.tls().orElseThrow();
+            assertThat(tls.certFile()).isEqualTo(pair.certFile().toAbsolutePath());
+            assertThat(tls.protocols()).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
+            assertThat(tls.sslContext()).isNotNull();
+        }
+
+        @Test
+        void minVersionTls13AllowsOnlyTls13() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            WebConfig config = WebConfig.load(write(tlsYaml(pair.certFile(), pair.keyFile()) + "  min_version: TLS13\n"));
+            assertThat(config.tls().orElseThrow().protocols()).isEqualTo(List.of("TLSv1.3"));
+        }
+
+        @Test
+        void unknownMinVersionNamesTheKey() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            Path file = write(tlsYaml(pair.certFile(), pair.keyFile()) + "  min_version: SSL3\n");
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("tls_server_config.min_version");
+        }
+
+        @Test
+        void pkcs1KeySaysHowToConvertIt() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "rsa");
+            Path pkcs1 = TestCertificates.pkcs1(pair.keyFile());
+            Path file = write(tlsYaml(pair.certFile(), pkcs1));
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("tls_server_config.key_file")
+                    .hasMessageContaining("BEGIN RSA PRIVATE KEY").hasMessageContaining("openssl pkcs8 -topk8");
+        }
+
+        @Test
+        void keyOfAnotherCertificateIsRefused() throws Exception {
+            TestCertificates.Pair rsa = TestCertificates.selfSigned(dir, "rsa");
+            Path other = Files.createDirectory(dir.resolve("other"));
+            TestCertificates.Pair otherRsa = TestCertificates.selfSigned(other, "rsa");
+            Path file = write(tlsYaml(rsa.certFile(), otherRsa.keyFile()));
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining("tls_server_config.key_file").hasMessageContaining("does not belong");
+        }
+
+        @Test
+        void missingKeyFileNamesTheKey() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            Path file = write("tls_server_config:\n  cert_file: " + pair.certFile() + "\n");
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("tls_server_config.key_file");
+        }
+
+        @Test
+        void certificateFileWithoutCertificateNamesTheKey() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            Path file = write(tlsYaml(pair.keyFile(), pair.keyFile()));
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("tls_server_config.cert_file");
+        }
+
+        @Test
+        void unsupportedTlsKeyIsRefused() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            Path file = write(tlsYaml(pair.certFile(), pair.keyFile()) + "  client_auth_type: RequireAndVerifyClientCert\n");
+            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                    .hasMessageContaining("tls_server_config.client_auth_type");
+        }
+
+        private static String tlsYaml(Path cert, Path key) {
+            return "tls_server_config:\n  cert_file: '" + cert + "'\n  key_file: '" + key + "'\n";
+        }
+    }
+}
