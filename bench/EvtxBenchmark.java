@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  * </pre>
  */
 public class EvtxBenchmark {
+    private static final int EXTERNAL_ROUNDS = 3;
+
     record Run(String name, double seconds, long bytes, long records, String note) {
         double mbPerSecond() {
             return bytes / 1e6 / seconds;
@@ -88,14 +90,23 @@ public class EvtxBenchmark {
         return used;
     }
 
+    /** The median pass of {@code rounds}: this machine is shared, so means and minima mislead. */
     private static Run measure(String name, List<Path> files, long bytes, int rounds, int threads) throws Exception {
+        double[] seconds = new double[rounds];
         long records = 0;
-        long start = System.nanoTime();
         for (int i = 0; i < rounds; i++) {
-            records += decodeAll(files, threads);
+            long start = System.nanoTime();
+            records = decodeAll(files, threads);
+            seconds[i] = (System.nanoTime() - start) / 1e9;
         }
-        double seconds = (System.nanoTime() - start) / 1e9 / rounds;
-        return new Run(name, seconds, bytes, records / rounds, "in-process, per pass over all files");
+        return new Run(name, median(seconds), bytes, records, "in-process, median pass over all files");
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     /** Decodes every chunk of every file into EventRecords; returns the number of records. */
@@ -141,23 +152,29 @@ public class EvtxBenchmark {
         }
     }
 
+    /** Whole-process time over all files, median of {@link #EXTERNAL_ROUNDS} passes. */
     private static Run external(String name, List<Path> files, long bytes, String... command) throws Exception {
         if (!onPath(command[0])) {
             return new Run(name, 0, bytes, -1, command[0] + " not installed");
         }
         int failures = 0;
-        long start = System.nanoTime();
-        for (Path f : files) {
-            List<String> cmd = new ArrayList<>(List.of(command));
-            cmd.add(f.toString());
-            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor() != 0) {
-                failures++;
+        double[] seconds = new double[EXTERNAL_ROUNDS];
+        for (int round = 0; round < EXTERNAL_ROUNDS; round++) {
+            failures = 0;
+            long start = System.nanoTime();
+            for (Path f : files) {
+                List<String> cmd = new ArrayList<>(List.of(command));
+                cmd.add(f.toString());
+                Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor() != 0) {
+                    failures++;
+                }
             }
+            seconds[round] = (System.nanoTime() - start) / 1e9;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Run(name, seconds, bytes, -1, "whole process per file; " + failures + " of " + files.size() + " exited non-zero");
+        return new Run(name, median(seconds), bytes, -1, "whole process per file, median of " + EXTERNAL_ROUNDS
+                + " passes; " + failures + " of " + files.size() + " exited non-zero");
     }
 
     private static boolean onPath(String program) {

@@ -5,6 +5,8 @@ import static io.github.exchangevss.lifecycle.VssEvents.*;
 import io.github.exchangevss.event.EventRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -205,8 +207,8 @@ final class ComputerLifecycle {
         }
         if (earlier != null && earlier.runningAt(t, settings.activeTimeout())) {
             remediation = Remediation.WAIT_FOR_RUNNING_BACKUP;
-            diagnosis = "Refused at " + t + " while an earlier backup (started " + earlier.startedAt
-                    + ", last progress " + earlier.lastEventAt + ") is still running.";
+            diagnosis = "Refused at " + at(t) + " while an earlier backup (started " + at(earlier.startedAt)
+                    + ", last progress " + at(earlier.lastEventAt) + ") is still running.";
             stuckByRefusal = false;
             return;
         }
@@ -231,10 +233,10 @@ final class ComputerLifecycle {
             return "The attempt that left backupInProgress set is not in the events read; no running backup is seen.";
         }
         if (culprit.abortedAfterPrepare()) {
-            return "The earlier attempt (started " + culprit.startedAt + ") was aborted after PrepareBackup and before"
+            return "The earlier attempt (started " + at(culprit.startedAt) + ") was aborted after PrepareBackup and before"
                     + " DoSnapshot (9608 then 9614, no 9610/9612, no 9616/9648): the abort left backupInProgress set.";
         }
-        return "The earlier attempt (started " + culprit.startedAt + ", last event " + culprit.lastEventAt
+        return "The earlier attempt (started " + at(culprit.startedAt) + ", last event " + at(culprit.lastEventAt)
                 + ") ended without OnBackupComplete (9616) and OnBackupShutdown (9648): its backup program did not"
                 + " call the cleanup APIs.";
     }
@@ -278,6 +280,14 @@ final class ComputerLifecycle {
         }
     }
 
+    private static final DateTimeFormatter TEXT_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    /** A time for the plain-words texts: to the second, as Event Viewer shows it. */
+    private static String at(Instant time) {
+        return TEXT_TIME.format(time);
+    }
+
     /** The state as judged at {@code now}; pure, so a scrape never changes what the next one sees. */
     ComputerSnapshot snapshot(Instant now, LifecycleSettings settings) {
         boolean stuck = false;
@@ -289,18 +299,18 @@ final class ComputerLifecycle {
                     && !earlier.runningAt(now, settings.activeTimeout())) {
                 // The backup we were told to wait for stopped progressing without cleanup: judge it again.
                 method = decide(earlier);
-                why = "The backup that was running when the refusal came (started " + earlier.startedAt
-                        + ") made no progress after " + earlier.lastEventAt + ". " + explain(earlier);
+                why = "The backup that was running when the refusal came (started " + at(earlier.startedAt)
+                        + ") made no progress after " + at(earlier.lastEventAt) + ". " + explain(earlier);
                 stuck = true;
-                stuckReason = "refused at " + refusedAt + "; the backup it waited for stopped at " + earlier.lastEventAt;
+                stuckReason = "refused at " + at(refusedAt) + "; the backup it waited for stopped at " + at(earlier.lastEventAt);
             } else if (stuckByRefusal) {
                 stuck = true;
-                stuckReason = "a backup was refused at " + refusedAt + " while no earlier backup is running";
+                stuckReason = "a backup was refused at " + at(refusedAt) + " while no earlier backup is running";
             }
             Instant lastProgress = flagHolder != null ? flagHolder.lastEventAt : flagSince;
             if (!stuck && !lastProgress.plus(settings.stuckAfter()).isAfter(now)) {
                 stuck = true;
-                stuckReason = "backupInProgress set since " + flagSince + " with no progress since " + lastProgress;
+                stuckReason = "backupInProgress set since " + at(flagSince) + " with no progress since " + at(lastProgress);
                 if (method == null || method == Remediation.WAIT_FOR_RUNNING_BACKUP) {
                     method = decide(flagHolder);
                     why = explain(flagHolder);

@@ -49,8 +49,12 @@ public final class LifecycleEngine {
             latestEventTime = e.timeCreated();
         }
 
-        EventKey key = new EventKey(computer, e.provider() == null ? "" : e.provider(), e.eventId(), e.level());
-        eventCounts.computeIfAbsent(key, k -> new EventTally()).add(e.timeCreated());
+        // Only the writer's provider is counted per event ID: an exported Application log holds hundreds of
+        // providers and IDs, and series for all of them would say nothing about backups.
+        if (VssEvents.PROVIDER.equalsIgnoreCase(e.provider())) {
+            EventKey key = new EventKey(computer, e.provider(), e.eventId(), e.level());
+            eventCounts.computeIfAbsent(key, k -> new EventTally()).add(e.timeCreated());
+        }
 
         if (VssEvents.isLifecycleEvent(e)) {
             ComputerLifecycle lifecycle = computers.computeIfAbsent(computer, ComputerLifecycle::new);

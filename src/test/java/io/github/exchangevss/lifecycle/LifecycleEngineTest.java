@@ -2,6 +2,7 @@ package io.github.exchangevss.lifecycle;
 
 import static io.github.exchangevss.lifecycle.VssEvents.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.github.exchangevss.event.EventRecord;
 import java.time.Duration;
@@ -227,7 +228,7 @@ class LifecycleEngineTest {
             assertThat(state(engine, EXCH, lastProgress.plus(Duration.ofHours(6)).minusSeconds(1)).stuck()).isFalse();
             ComputerSnapshot stuck = state(engine, EXCH, lastProgress.plus(Duration.ofHours(6)));
             assertThat(stuck.stuck()).isTrue();
-            assertThat(stuck.stuckReason()).contains("no progress since " + lastProgress);
+            assertThat(stuck.stuckReason()).contains("no progress since 2026-11-20 01:03:00 UTC");
             assertThat(stuck.remediation()).isEqualTo(Remediation.FIX_BACKUP_PROGRAM_CLEANUP);
         }
 
@@ -244,14 +245,24 @@ class LifecycleEngineTest {
     @Nested
     class Inputs {
         @Test
-        void otherProvidersWithTheSameIdsDoNotMoveTheLifecycleButAreCounted() {
+        void otherProvidersWithTheSameIdsNeitherMoveTheLifecycleNorCount() {
             List<EventRecord> other = new KbScript(EXCH, "MSExchangeRepl").events(BACKUP_START, PREPARED, ABORT,
                     BACKUP_START, PREPARE_REFUSED).build();
             LifecycleEngine engine = engine(other);
             EngineSnapshot snap = engine.snapshotAt(engine.latestEventTime());
             assertThat(snap.computers()).isEmpty();
-            assertThat(snap.events()).extracting(EventCount::provider).containsOnly("MSExchangeRepl");
-            assertThat(snap.events()).extracting(EventCount::count).containsOnly(1L, 2L, 1L, 1L);
+            assertThat(snap.events()).isEmpty();
+        }
+
+        @Test
+        void everyEventIdOfTheWriterIsCountedPerLevel() {
+            List<EventRecord> events = new KbScript(EXCH).events(BACKUP_START, PREPARED, ABORT, BACKUP_START,
+                    PREPARE_REFUSED, 9999).build();
+            LifecycleEngine engine = engine(events);
+            assertThat(engine.snapshotAt(engine.latestEventTime()).events())
+                    .extracting(EventCount::eventId, EventCount::level, EventCount::count)
+                    .containsExactly(tuple(BACKUP_START, 4, 2L), tuple(PREPARE_REFUSED, 2, 1L), tuple(PREPARED, 4, 1L),
+                            tuple(ABORT, 4, 1L), tuple(9999, 4, 1L));
         }
 
         @Test

@@ -26,6 +26,18 @@ class StateStoreTest {
         return new LifecycleEngine(LifecycleSettings.DEFAULTS, Instant::now);
     }
 
+    /** An engine fed {@code events}, saved, and loaded into a new engine as a restarted exporter does. */
+    private LifecycleEngine savedAndRestored(List<EventRecord> events) throws Exception {
+        LifecycleEngine before = engine();
+        events.forEach(before::apply);
+        StateStore store = new StateStore(dir);
+        store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
+                before.exportState(), Map.of())));
+        LifecycleEngine after = engine();
+        after.importState(store.load().orElseThrow().engine());
+        return after;
+    }
+
     @Test
     void aStuckFlagSurvivesARestart() throws Exception {
         List<EventRecord> events = EngineStateRoundTrip.stuckAndHealthy();
@@ -53,27 +65,14 @@ class StateStoreTest {
     @Test
     void eventsAlreadyAppliedBeforeTheRestartAreNotAppliedAgain() throws Exception {
         List<EventRecord> events = EngineStateRoundTrip.stuckAndHealthy();
-        LifecycleEngine before = engine();
-        events.forEach(before::apply);
-        StateStore store = new StateStore(dir);
-        store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
-                before.exportState(), Map.of())));
-
-        LifecycleEngine after = engine();
-        after.importState(store.load().orElseThrow().engine());
+        LifecycleEngine after = savedAndRestored(events);
         assertThat(events).noneMatch(after::apply);
     }
 
     @Test
     void theLifecycleKeepsMovingAfterARestore() throws Exception {
         List<EventRecord> events = EngineStateRoundTrip.stuckAndHealthy();
-        LifecycleEngine before = engine();
-        events.forEach(before::apply);
-        StateStore store = new StateStore(dir);
-        store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
-                before.exportState(), Map.of())));
-        LifecycleEngine after = engine();
-        after.importState(store.load().orElseThrow().engine());
+        LifecycleEngine after = savedAndRestored(events);
 
         EventRecord lastOfStuck = events.stream().filter(e -> e.computer().startsWith("EXCH02")).reduce((a, b) -> b).orElseThrow();
         EventRecord restart = lastOfStuck.toBuilder().eventId(9600).recordId(lastOfStuck.recordId() + 1)
