@@ -62,7 +62,9 @@ public final class BookmarkList {
                 throw new IllegalArgumentException("no <BookmarkList> element in bookmark");
             }
         } catch (XMLStreamException e) {
-            throw new IllegalArgumentException("bookmark is not well-formed XML: " + e.getMessage(), e);
+            // The JDK's message spans lines ("ParseError at [row,col]:[1,1]\nMessage: ..."): keep the log line whole.
+            throw new IllegalArgumentException("bookmark is not well-formed XML: "
+                    + String.valueOf(e.getMessage()).replaceAll("\\s+", " "), e);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bookmark RecordId is not a number: " + e.getMessage(), e);
         }

@@ -10,14 +10,13 @@ import io.github.exchangevss.source.xml.MalformedEventException;
 import io.github.exchangevss.source.xml.XmlEventReader;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -42,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *       the channel's oldest record number tells a wrap (records overwritten after the bookmark: counted as
  *       missed) from a clear (record numbers started again), and reading starts at the oldest record.</li>
  *   <li><b>Clearing.</b> Event 104 in System (and 1102 in Security when Security is read) is watched by an
- *       extra subscription and reported as {@code log_cleared} for the channel it names.</li>
+ *       extra subscription and reported as {@code log_cleared} for the channel it names; that channel's bookmark is then dropped
+ *       (see {@link #logCleared}).</li>
  *   <li><b>Faults.</b> Any failed call takes the source down ({@link EventSink#up} false), is counted under a
  *       bounded kind ({@link Win32Error#kind}) with a log line that says what to fix, and everything is
  *       subscribed again after a capped exponential backoff, from the in-memory bookmarks.</li>
@@ -78,8 +78,8 @@ public final class WindowsEventSource implements EventSource {
 
     /** Channel to the bookmark of the last event applied from it; absent until the channel gave an event. */
     private final Map<String, EventLogApi.Bookmark> bookmarks = new LinkedHashMap<>();
-    /** Channels whose clearing was seen live: a vanished bookmark there is no loss. */
-    private final Set<String> clearedWhileRead = new HashSet<>();
+    /** Channel to the time of the last event applied from it, to tell whether it came before a clear. */
+    private final Map<String, Instant> lastApplied = new HashMap<>();
     /** Channel to the bookmarked record whose loss was already counted, so a retry does not count it again. */
     private final Map<String, Long> lossCounted = new HashMap<>();
 
@@ -124,9 +124,8 @@ public final class WindowsEventSource implements EventSource {
                 try (EventLogApi.Session session = api.openSession(config.login(environment))) {
                     subscribeAll(session, subscriptions, sink);
                     sink.up(true);
-                    backoff.reset();
                     log.info("{}: reading {} live", name(), config.channels());
-                    pump(session, subscriptions, sink);
+                    pump(session, subscriptions, sink, backoff);
                 } catch (EventLogException e) {
                     fault(sink, Win32Error.kind(e.code()), e.getMessage() + "; " + Win32Error.hint(e.code()), backoff);
                 } catch (IOException e) {
@@ -157,7 +156,7 @@ public final class WindowsEventSource implements EventSource {
             return;
         }
         Duration wait = backoff.next();
-        log.warn("{}: {} [{}]; subscribing again in {}s", name(), message, kind, wait.toSeconds());
+        log.warn("{}: {} [{}]; subscribing again in {}", name(), message, kind, shortly(wait));
         sleeper.sleep(wait);
     }
 
@@ -187,9 +186,21 @@ public final class WindowsEventSource implements EventSource {
     }
 
     private void badBookmark(EventSink sink, String message) {
-        String text = "the saved bookmark cannot be used (" + message + "); reading " + config.lookback() + " of history instead";
+        String text = "the saved bookmark cannot be used (" + message + "); reading " + shortly(config.lookback())
+                + " of history instead";
         log.warn("{}: {}", name(), text);
         sink.error(new SourceError(Win32Error.KIND_BAD_BOOKMARK, name(), text));
+    }
+
+    /** 7d, 36h, 90m, 45s: the way durations are written in the configuration. */
+    static String shortly(Duration d) {
+        if (d.toSeconds() % 86_400 == 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toSeconds() % 3_600 == 0) {
+            return d.toHours() + "h";
+        }
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
     }
 
     private void subscribeAll(EventLogApi.Session session, List<ChannelSubscription> subscriptions, EventSink sink)
@@ -229,14 +240,15 @@ public final class WindowsEventSource implements EventSource {
         long oldest = session.oldestRecordId(channel);
         String location = name() + "/" + channel;
         boolean firstReport = !Long.valueOf(bookmarked).equals(lossCounted.put(channel, bookmarked));
-        if (clearedWhileRead.remove(channel) || oldest <= bookmarked) {
+        if (oldest <= bookmarked + 1) {
+            // Nothing after the bookmark can have been overwritten: the record is gone because the log was cleared.
             String text = "the " + channel + " log was cleared after record " + bookmarked + "; reading it from its oldest record";
             log.warn("{}: {}", location, text);
             sink.error(new SourceError(Win32Error.KIND_LOG_CLEARED, location, text));
         } else if (firstReport) {
             long missed = oldest - bookmarked - 1;
             String text = "the " + channel + " log wrapped past the bookmark: records " + (bookmarked + 1) + " to "
-                    + (oldest - 1) + " were overwritten before they were read; enlarge the log (wevtutil sl "
+                    + (oldest - 1) + " were overwritten (or cleared) before they were read; enlarge the log (wevtutil sl "
                     + channel + " /ms:BYTES) or keep the exporter running";
             log.warn("{}: {}", location, text);
             sink.error(new SourceError(Win32Error.KIND_LOG_WRAPPED, location, text));
@@ -267,13 +279,18 @@ public final class WindowsEventSource implements EventSource {
         }
     }
 
-    private void pump(EventLogApi.Session session, List<ChannelSubscription> subscriptions, EventSink sink)
+    /**
+     * Reads until closed or a call fails. The backoff starts over only once reading worked, so a fault that
+     * comes back right after each subscription is still retried ever more slowly.
+     */
+    private void pump(EventLogApi.Session session, List<ChannelSubscription> subscriptions, EventSink sink, Backoff backoff)
             throws EventLogException, InterruptedException {
         List<EventLogApi.Subscription> handles = subscriptions.stream().map(ChannelSubscription::subscription).toList();
         while (!isClosed()) {
             boolean any = false;
             for (ChannelSubscription s : subscriptions) {
                 List<EventLogApi.Event> batch = s.subscription().next(BATCH_SIZE);
+                backoff.reset();
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -334,6 +351,7 @@ public final class WindowsEventSource implements EventSource {
             }
         }
         sink.accept(event);
+        lastApplied.put(channel, event.timeCreated());
     }
 
     private void readClearEvents(List<EventLogApi.Event> batch, EventSink sink) throws EventLogException {
@@ -349,16 +367,31 @@ public final class WindowsEventSource implements EventSource {
                 }
                 String channel = clearedChannel(event, xml);
                 if (channel != null && config.channels().contains(channel)) {
-                    clearedWhileRead.add(channel);
-                    String text = "the " + channel + " log was cleared at " + event.timeCreated() + " (event "
-                            + event.eventId() + "); events logged just before it may not have been read";
-                    log.warn("{}/{}: {}", name(), channel, text);
-                    sink.error(new SourceError(Win32Error.KIND_LOG_CLEARED, name() + "/" + channel, text));
+                    logCleared(channel, event, sink);
                 }
             }
         } finally {
             batch.forEach(EventLogApi.Event::close);
         }
+    }
+
+    /**
+     * The channel's bookmark now points into a log that no longer exists, and record numbers may start again
+     * at 1, where a bookmark could match an unrelated new event. Unless an event logged after the clear was
+     * applied already, the bookmark is dropped and the checkpoint saved without it: a restart then reads the
+     * channel from its oldest record, which is after the clear.
+     */
+    private void logCleared(String channel, EventRecord clearEvent, EventSink sink) throws EventLogException {
+        Instant last = lastApplied.get(channel);
+        if (bookmarks.containsKey(channel) && (last == null || !last.isAfter(clearEvent.timeCreated()))) {
+            bookmarks.remove(channel).close();
+            lastApplied.remove(channel);
+            sink.checkpoint(checkpointXml());
+        }
+        String text = "the " + channel + " log was cleared at " + clearEvent.timeCreated() + " (event "
+                + clearEvent.eventId() + "); events logged just before it may not have been read";
+        log.warn("{}/{}: {}", name(), channel, text);
+        sink.error(new SourceError(Win32Error.KIND_LOG_CLEARED, name() + "/" + channel, text));
     }
 
     private static String clearedChannel(EventRecord event, String xml) {
