@@ -121,21 +121,23 @@ function Add-EventLogReader([string] $Who) {
 }
 
 function Set-ServiceAccount {
+    # Win32_Service.Change takes the password in the call: it never appears in a command line. Virtual
+    # accounts and gMSAs have no password to give.
     if ($Credential) {
-        # Win32_Service.Change takes the password in the call, so it never appears in a command line.
-        $service = Get-CimInstance Win32_Service -Filter "Name='$ServiceId'"
-        $result = Invoke-CimMethod -InputObject $service -MethodName Change -Arguments @{
-            StartName = $Credential.UserName; StartPassword = $Credential.GetNetworkCredential().Password }
-        if ($result.ReturnValue -ne 0) {
-            throw "setting the service account to $($Credential.UserName) failed (Win32_Service.Change $($result.ReturnValue))"
-        }
-        return $Credential.UserName
-    }
-    if ($Account -ne $VirtualAccount -and -not $Account.EndsWith('$')) {
+        $name = $Credential.UserName
+        $password = $Credential.GetNetworkCredential().Password
+    } elseif ($Account -eq $VirtualAccount -or $Account.EndsWith('$')) {
+        $name = $Account
+        $password = ''
+    } else {
         throw "-Account $Account is a user account: give -Credential (Get-Credential) instead, or use a gMSA (name ending in `$)"
     }
-    Invoke-Native "setting the service account to $Account" { sc.exe config $ServiceId obj= $Account password= '' }
-    return $Account
+    $service = Get-CimInstance Win32_Service -Filter "Name='$ServiceId'"
+    $result = Invoke-CimMethod -InputObject $service -MethodName Change -Arguments @{ StartName = $name; StartPassword = $password }
+    if ($result.ReturnValue -ne 0) {
+        throw "setting the service account to $name failed (Win32_Service.Change returned $($result.ReturnValue))"
+    }
+    return $name
 }
 
 function Install-Exporter {
