@@ -7,8 +7,6 @@ package io.github.exchangevss.source.windows;
 public final class Win32Error {
     public static final int ERROR_ACCESS_DENIED = 5;
     public static final int ERROR_INVALID_HANDLE = 6;
-    public static final int ERROR_INVALID_PARAMETER = 87;
-    public static final int ERROR_NO_MORE_ITEMS = 259;
     public static final int ERROR_NOT_FOUND = 1168;
     public static final int ERROR_LOGON_FAILURE = 1326;
     public static final int RPC_S_SERVER_UNAVAILABLE = 1722;
@@ -44,7 +42,7 @@ public final class Win32Error {
         };
     }
 
-    /** What the administrator should look at, for the log line. */
+    /** What the administrator should look at, for the log line; null when there is nothing to do but wait. */
     public static String hint(int code) {
         return switch (code) {
             case ERROR_EVT_CHANNEL_NOT_FOUND -> "check source.windows.channels against 'wevtutil el'";
@@ -54,7 +52,7 @@ public final class Win32Error {
             case RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED, RPC_S_CALL_FAILED_DNE, EPT_S_NOT_REGISTERED ->
                     "check that the server is up and the firewall allows 'Remote Event Log Management'";
             case ERROR_EVT_INVALID_QUERY -> "check the XPath in source.windows.queries";
-            default -> "will resubscribe";
+            default -> null;
         };
     }
 

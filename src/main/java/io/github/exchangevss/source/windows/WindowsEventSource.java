@@ -120,18 +120,22 @@ public final class WindowsEventSource implements EventSource {
         try {
             restoreBookmarks(sink);
             while (!isClosed()) {
-                List<ChannelSubscription> subscriptions = new ArrayList<>();
                 try (EventLogApi.Session session = api.openSession(config.login(environment))) {
-                    subscribeAll(session, subscriptions, sink);
-                    sink.up(true);
-                    log.info("{}: reading {} live", name(), config.channels());
-                    pump(session, subscriptions, sink, backoff);
+                    List<ChannelSubscription> subscriptions = new ArrayList<>();
+                    try {
+                        subscribeAll(session, subscriptions, sink);
+                        sink.up(true);
+                        log.info("{}: reading {} live", name(), config.channels());
+                        pump(session, subscriptions, sink, backoff);
+                    } finally {
+                        // Before the session they belong to.
+                        subscriptions.forEach(s -> s.subscription().close());
+                    }
                 } catch (EventLogException e) {
-                    fault(sink, Win32Error.kind(e.code()), e.getMessage() + "; " + Win32Error.hint(e.code()), backoff);
+                    String hint = Win32Error.hint(e.code());
+                    fault(sink, Win32Error.kind(e.code()), hint == null ? e.getMessage() : e.getMessage() + "; " + hint, backoff);
                 } catch (IOException e) {
                     fault(sink, Win32Error.KIND_CREDENTIALS, e.getMessage(), backoff);
-                } finally {
-                    subscriptions.forEach(s -> s.subscription().close());
                 }
             }
         } finally {

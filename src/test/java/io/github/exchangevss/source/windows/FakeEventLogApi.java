@@ -34,6 +34,9 @@ final class FakeEventLogApi implements EventLogApi {
 
     enum Call { OPEN_SESSION, CHECK_CHANNEL, SUBSCRIBE, NEXT, RENDER }
 
+    /** What EvtCreateBookmark fails with for XML that is no bookmark. */
+    private static final int ERROR_INVALID_PARAMETER = 87;
+
     private static final Pattern RECORD_TIME = Pattern.compile("SystemTime='([^']+)'");
     private static final Pattern PROVIDER = Pattern.compile("<Provider Name='([^']+)'");
     private static final Pattern EVENT_ID = Pattern.compile("<EventID[^>]*>(\\d+)</EventID>");
@@ -201,7 +204,7 @@ final class FakeEventLogApi implements EventLogApi {
             if (xml != null) {
                 Matcher m = BOOKMARK.matcher(xml);
                 if (!m.find()) {
-                    throw new EventLogException("EvtCreateBookmark", Win32Error.ERROR_INVALID_PARAMETER, "The parameter is incorrect.");
+                    throw new EventLogException("EvtCreateBookmark", ERROR_INVALID_PARAMETER, "The parameter is incorrect.");
                 }
                 do {
                     bookmark.positions.put(m.group(1), Long.parseLong(m.group(2)));

@@ -26,6 +26,7 @@ class Win32ErrorTest {
         assertThat(Win32Error.hint(1722)).contains("Remote Event Log Management");
         assertThat(Win32Error.hint(15007)).contains("source.windows.channels");
         assertThat(Win32Error.hint(1326)).contains("source.windows.username");
+        assertThat(Win32Error.hint(15011)).isNull();
     }
 
     @Test
