@@ -1,0 +1,305 @@
+package io.github.exchangevss.source.windows;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.Kernel32Util;
+import com.sun.jna.platform.win32.WinError;
+import com.sun.jna.platform.win32.WinNT.HANDLE;
+import com.sun.jna.platform.win32.Wevtapi;
+import com.sun.jna.platform.win32.Winevt;
+import com.sun.jna.platform.win32.Winevt.EVT_HANDLE;
+import com.sun.jna.ptr.IntByReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link EventLogApi} over wevtapi.dll through jna-platform. The only class that calls Windows: it compiles
+ * everywhere but is only created on Windows ({@link WindowsEventSource#create}), because loading
+ * {@link Wevtapi#INSTANCE} loads the DLL. Every handle it hands out is closed with EvtClose/CloseHandle.
+ */
+final class WevtapiEventLogApi implements EventLogApi {
+    private static final int INFINITE = -1;
+    /** EVT_VARIANT is 16 bytes: an 8-byte value, Count, Type. */
+    private static final int VARIANT_BYTES = 16;
+    private static final int VARIANT_TYPE_OFFSET = 12;
+    private static final int EVT_VAR_TYPE_NULL = 0;
+
+    @Override
+    public Session openSession(RemoteLogin login) throws EventLogException {
+        if (login == null) {
+            return new WevtSession(null);
+        }
+        Winevt.EVT_RPC_LOGIN rpcLogin = new Winevt.EVT_RPC_LOGIN(login.server(), login.user(), login.domain(),
+                login.password(), Winevt.EVT_RPC_LOGIN_FLAGS.EvtRpcLoginAuthNegotiate);
+        EVT_HANDLE session = Wevtapi.INSTANCE.EvtOpenSession(Winevt.EVT_LOGIN_CLASS.EvtRpcLogin, rpcLogin, 0, 0);
+        if (session == null) {
+            throw lastError("EvtOpenSession " + login);
+        }
+        return new WevtSession(session);
+    }
+
+    @Override
+    public Bookmark createBookmark(String xml) throws EventLogException {
+        EVT_HANDLE bookmark = Wevtapi.INSTANCE.EvtCreateBookmark(xml);
+        if (bookmark == null) {
+            throw lastError("EvtCreateBookmark");
+        }
+        return new WevtBookmark(bookmark);
+    }
+
+    private static EventLogException lastError(String call) {
+        return error(call, Native.getLastError());
+    }
+
+    private static EventLogException error(String call, int code) {
+        return new EventLogException(call, code, Kernel32Util.formatMessage(code).strip());
+    }
+
+    private static void closeHandle(EVT_HANDLE handle) {
+        if (handle != null) {
+            Wevtapi.INSTANCE.EvtClose(handle);
+        }
+    }
+
+    /** EvtRender of an event or bookmark to its XML string, growing the buffer as told. */
+    private static String render(EVT_HANDLE handle, int flags, String call) throws EventLogException {
+        IntByReference used = new IntByReference();
+        IntByReference properties = new IntByReference();
+        if (Wevtapi.INSTANCE.EvtRender(null, handle, flags, 0, null, used, properties)) {
+            return "";
+        }
+        int code = Native.getLastError();
+        if (code != WinError.ERROR_INSUFFICIENT_BUFFER) {
+            throw error(call, code);
+        }
+        Memory buffer = new Memory(used.getValue());
+        if (!Wevtapi.INSTANCE.EvtRender(null, handle, flags, (int) buffer.size(), buffer, used, properties)) {
+            throw lastError(call);
+        }
+        return buffer.getWideString(0);
+    }
+
+    private static final class WevtSession implements Session {
+        /** Null for the local computer. */
+        private final EVT_HANDLE session;
+        /** Provider name to its metadata handle, or null when the provider is not installed here. */
+        private final Map<String, EVT_HANDLE> publishers = new HashMap<>();
+
+        WevtSession(EVT_HANDLE session) {
+            this.session = session;
+        }
+
+        @Override
+        public void checkChannel(String channel) throws EventLogException {
+            EVT_HANDLE config = Wevtapi.INSTANCE.EvtOpenChannelConfig(session, channel, 0);
+            if (config == null) {
+                throw lastError("EvtOpenChannelConfig " + channel);
+            }
+            closeHandle(config);
+        }
+
+        @Override
+        public long oldestRecordId(String channel) throws EventLogException {
+            EVT_HANDLE logHandle = Wevtapi.INSTANCE.EvtOpenLog(session, channel, Winevt.EVT_OPEN_LOG_FLAGS.EvtOpenChannelPath);
+            if (logHandle == null) {
+                throw lastError("EvtOpenLog " + channel);
+            }
+            try {
+                Memory variant = new Memory(VARIANT_BYTES);
+                IntByReference used = new IntByReference();
+                if (!Wevtapi.INSTANCE.EvtGetLogInfo(logHandle, Winevt.EVT_LOG_PROPERTY_ID.EvtLogOldestRecordNumber,
+                        (int) variant.size(), variant, used)) {
+                    throw lastError("EvtGetLogInfo " + channel);
+                }
+                // An empty log has no oldest record: EvtVarTypeNull.
+                return variant.getInt(VARIANT_TYPE_OFFSET) == EVT_VAR_TYPE_NULL ? 0 : variant.getLong(0);
+            } finally {
+                closeHandle(logHandle);
+            }
+        }
+
+        @Override
+        public Subscription subscribe(SubscriptionQuery query, Start start, Bookmark bookmark) throws EventLogException {
+            // Strict: fail instead of skipping when the bookmarked event is gone, and report events overwritten
+            // before they were read (ERROR_EVT_QUERY_RESULT_STALE) instead of passing over them in silence.
+            int flags = switch (start) {
+                case FUTURE -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeToFutureEvents;
+                case OLDEST -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStartAtOldestRecord
+                        | Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStrict;
+                case AFTER_BOOKMARK -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStartAfterBookmark
+                        | Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStrict;
+            };
+            // Manual reset, initially set: the first next() looks for events that are already there.
+            HANDLE signal = Kernel32.INSTANCE.CreateEvent(null, true, true, null);
+            if (signal == null) {
+                throw lastError("CreateEvent");
+            }
+            EVT_HANDLE bookmarkHandle = start == Start.AFTER_BOOKMARK ? ((WevtBookmark) bookmark).handle : null;
+            EVT_HANDLE subscription = Wevtapi.INSTANCE.EvtSubscribe(session, new EVT_HANDLE(signal.getPointer()), null, query.toXml(),
+                    bookmarkHandle, null, null, flags);
+            if (subscription == null) {
+                EventLogException e = lastError("EvtSubscribe " + query.channel());
+                Kernel32.INSTANCE.CloseHandle(signal);
+                throw e;
+            }
+            return new WevtSubscription(this, query.channel(), subscription, signal);
+        }
+
+        @Override
+        public void await(Collection<Subscription> subscriptions, Duration timeout) {
+            HANDLE[] signals = subscriptions.stream().map(s -> ((WevtSubscription) s).signal).toArray(HANDLE[]::new);
+            if (signals.length == 0) {
+                return;
+            }
+            // Timeout and failure both just mean: look again; next() reports what is wrong.
+            Kernel32.INSTANCE.WaitForMultipleObjects(signals.length, signals, false, (int) timeout.toMillis());
+        }
+
+        String formatMessage(EVT_HANDLE event, String provider) {
+            if (provider == null) {
+                return null;
+            }
+            if (!publishers.containsKey(provider)) {
+                // Remembered also when null, so a provider not installed here is looked up only once.
+                publishers.put(provider, Wevtapi.INSTANCE.EvtOpenPublisherMetadata(session, provider, null, 0, 0));
+            }
+            EVT_HANDLE publisher = publishers.get(provider);
+            if (publisher == null) {
+                return null;
+            }
+            int flags = Winevt.EVT_FORMAT_MESSAGE_FLAGS.EvtFormatMessageEvent;
+            IntByReference used = new IntByReference();
+            if (Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, 0, null, used)
+                    || Native.getLastError() != WinError.ERROR_INSUFFICIENT_BUFFER) {
+                return null;
+            }
+            char[] buffer = new char[used.getValue()];
+            if (!Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, buffer.length, buffer, used)) {
+                return null;
+            }
+            return Native.toString(buffer);
+        }
+
+        @Override
+        public void close() {
+            publishers.values().forEach(WevtapiEventLogApi::closeHandle);
+            publishers.clear();
+            closeHandle(session);
+        }
+    }
+
+    private static final class WevtSubscription implements Subscription {
+        private final WevtSession session;
+        private final String channel;
+        private final EVT_HANDLE subscription;
+        final HANDLE signal;
+        private boolean closed;
+
+        WevtSubscription(WevtSession session, String channel, EVT_HANDLE subscription, HANDLE signal) {
+            this.session = session;
+            this.channel = channel;
+            this.subscription = subscription;
+            this.signal = signal;
+        }
+
+        @Override
+        public List<Event> next(int max) throws EventLogException {
+            List<Event> events = take(max);
+            if (!events.isEmpty()) {
+                return events;
+            }
+            // Reset, then look once more: an event logged in between has set the signal again, so none waits unseen.
+            Kernel32.INSTANCE.ResetEvent(signal);
+            return take(max);
+        }
+
+        private List<Event> take(int max) throws EventLogException {
+            EVT_HANDLE[] handles = new EVT_HANDLE[max];
+            IntByReference returned = new IntByReference();
+            if (!Wevtapi.INSTANCE.EvtNext(subscription, max, handles, INFINITE, 0, returned)) {
+                int code = Native.getLastError();
+                if (code == WinError.ERROR_NO_MORE_ITEMS || code == WinError.ERROR_TIMEOUT) {
+                    return List.of();
+                }
+                throw error("EvtNext " + channel, code);
+            }
+            List<Event> events = new ArrayList<>(returned.getValue());
+            for (int i = 0; i < returned.getValue(); i++) {
+                events.add(new WevtEvent(session, handles[i]));
+            }
+            return events;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                WevtapiEventLogApi.closeHandle(subscription);
+                Kernel32.INSTANCE.CloseHandle(signal);
+            }
+        }
+    }
+
+    private static final class WevtEvent implements Event {
+        private final WevtSession session;
+        final EVT_HANDLE handle;
+        private boolean closed;
+
+        WevtEvent(WevtSession session, EVT_HANDLE handle) {
+            this.session = session;
+            this.handle = handle;
+        }
+
+        @Override
+        public String renderXml() throws EventLogException {
+            return render(handle, Winevt.EVT_RENDER_FLAGS.EvtRenderEventXml, "EvtRender");
+        }
+
+        @Override
+        public String formatMessage(String provider) {
+            return session.formatMessage(handle, provider);
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                WevtapiEventLogApi.closeHandle(handle);
+            }
+        }
+    }
+
+    private static final class WevtBookmark implements Bookmark {
+        final EVT_HANDLE handle;
+        private boolean closed;
+
+        WevtBookmark(EVT_HANDLE handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void update(Event event) throws EventLogException {
+            if (!Wevtapi.INSTANCE.EvtUpdateBookmark(handle, ((WevtEvent) event).handle)) {
+                throw lastError("EvtUpdateBookmark");
+            }
+        }
+
+        @Override
+        public String toXml() throws EventLogException {
+            return render(handle, Winevt.EVT_RENDER_FLAGS.EvtRenderBookmark, "EvtRender bookmark");
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                WevtapiEventLogApi.closeHandle(handle);
+            }
+        }
+    }
+}
