@@ -11,6 +11,8 @@ import io.github.exchangevss.source.EventSource;
 import io.github.exchangevss.source.SourceException;
 import io.github.exchangevss.source.demo.DemoSource;
 import io.github.exchangevss.source.file.FileSource;
+import io.github.exchangevss.source.windows.WindowsEventSource;
+import io.github.exchangevss.source.windows.WindowsSourceConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--source", paramLabel = "SOURCE",
             description = {"Where events come from, repeatable: xml:PATH or evtx:PATH (a file or a directory),",
-                    "windows (the live event log; the default on Windows) or demo."})
+                    "windows (the live event log; the default on Windows), windows:HOST or demo."})
     List<String> sources;
 
     @Option(names = "--" + FOLLOW, negatable = true, description = "Keep reading files as they grow or appear.")
@@ -44,6 +46,32 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--" + POLL_INTERVAL, paramLabel = "DURATION", description = "How often followed files are checked (default: 1s).")
     String pollInterval;
 
+    @Option(names = "--" + WINDOWS_CHANNELS, paramLabel = "CHANNEL",
+            description = "Event log channels to subscribe to (default: Application; ForwardedEvents on a collector).")
+    List<String> windowsChannels;
+
+    @Option(names = "--" + WINDOWS_QUERIES, paramLabel = "XPATH",
+            description = "XPath queries of the subscription (default: provider MSExchangeIS).")
+    List<String> windowsQueries;
+
+    @Option(names = "--" + WINDOWS_SERVER, paramLabel = "HOST",
+            description = "Read this remote server's event log too (source windows:HOST); repeatable.")
+    List<String> windowsServers;
+
+    @Option(names = "--" + WINDOWS_USERNAME, paramLabel = "USER",
+            description = "User for remote servers (default: the service account); the password comes from a file or variable.")
+    String windowsUsername;
+
+    @Option(names = "--" + WINDOWS_PASSWORD_FILE, paramLabel = "FILE", description = "File whose first line is that user's password.")
+    String windowsPasswordFile;
+
+    @Option(names = "--" + WINDOWS_PASSWORD_ENV, paramLabel = "VARIABLE", description = "Environment variable holding that password.")
+    String windowsPasswordEnv;
+
+    @Option(names = "--" + WINDOWS_LOOKBACK, paramLabel = "DURATION",
+            description = "History read on the first start, to rebuild the state (default: 7d).")
+    String windowsLookback;
+
     @Override
     public Integer call() throws ConfigException, IOException {
         Map<String, Object> flags = new HashMap<>();
@@ -51,35 +79,32 @@ final class ServeCommand implements Callable<Integer> {
         WebOptions.putIfGiven(flags, SOURCES, sources);
         WebOptions.putIfGiven(flags, FOLLOW, follow);
         WebOptions.putIfGiven(flags, POLL_INTERVAL, pollInterval);
-        ConfigValues values = ConfigValues.load(web.configFile, flags, KEYS);
-        ExporterConfig config = ExporterConfig.resolve(values, "data", LifecycleSettings.DEFAULTS);
-        List<String> specs = config.sources().isEmpty() && Platform.isWindows() ? List.of("windows") : config.sources();
-        if (specs.isEmpty()) {
+        WebOptions.putIfGiven(flags, WINDOWS_CHANNELS, windowsChannels);
+        WebOptions.putIfGiven(flags, WINDOWS_QUERIES, windowsQueries);
+        WebOptions.putIfGiven(flags, WINDOWS_SERVER, windowsServers);
+        WebOptions.putIfGiven(flags, WINDOWS_USERNAME, windowsUsername);
+        WebOptions.putIfGiven(flags, WINDOWS_PASSWORD_FILE, windowsPasswordFile);
+        WebOptions.putIfGiven(flags, WINDOWS_PASSWORD_ENV, windowsPasswordEnv);
+        WebOptions.putIfGiven(flags, WINDOWS_LOOKBACK, windowsLookback);
+        ExporterConfig config = ExporterConfig.resolve(ConfigValues.load(web.configFile, flags, KEYS), "data",
+                LifecycleSettings.DEFAULTS);
+        if (config.sources().isEmpty()) {
             throw new ConfigException(NO_SOURCE);
         }
-        for (String spec : specs) {
-            checkSpec(values.where(SOURCES), spec);
+        if (!config.windows().isEmpty() && !Platform.isWindows()) {
+            throw new ConfigException(WindowsEventSource.NOT_ON_THIS_OS);
         }
         Logging.configure(config.logLevel());
-        return ExporterServer.run(config, specs, (spec, checkpoint) -> create(spec, checkpoint, config));
-    }
-
-    private static void checkSpec(String where, String spec) throws ConfigException {
-        if (spec.equals("demo") || spec.equals("windows")) {
-            return;
-        }
-        if ((spec.startsWith("xml:") || spec.startsWith("evtx:")) && spec.indexOf(':') < spec.length() - 1) {
-            return;
-        }
-        throw new ConfigException(where + ": '" + spec + "' is not a source; use xml:PATH, evtx:PATH, windows or demo");
+        return ExporterServer.run(config, config.sources(), (spec, checkpoint) -> create(spec, checkpoint, config));
     }
 
     private static EventSource create(String spec, String checkpoint, ExporterConfig config) throws SourceException {
         if (spec.equals("demo")) {
             return new DemoSource(Instant::now, Duration.ofSeconds(1));
         }
-        if (spec.equals("windows")) {
-            throw new SourceException("--source windows is not available in this build");
+        WindowsSourceConfig windows = config.windows().get(spec);
+        if (windows != null) {
+            return WindowsEventSource.create(windows, checkpoint);
         }
         return new FileSource(spec, config.follow(), config.pollInterval(), checkpoint);
     }

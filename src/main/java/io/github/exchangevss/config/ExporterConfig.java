@@ -1,13 +1,18 @@
 package io.github.exchangevss.config;
 
+import com.sun.jna.Platform;
 import io.github.exchangevss.http.HttpSettings;
 import io.github.exchangevss.http.WebConfig;
 import io.github.exchangevss.http.WebConfigException;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
+import io.github.exchangevss.source.windows.WindowsSourceConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -22,7 +27,8 @@ public record ExporterConfig(
         LifecycleSettings lifecycle,
         List<String> sources,
         boolean follow,
-        Duration pollInterval) {
+        Duration pollInterval,
+        Map<String, WindowsSourceConfig> windows) {
 
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
 
@@ -37,8 +43,20 @@ public record ExporterConfig(
     public static final String FOLLOW = "source.follow";
     public static final String POLL_INTERVAL = "source.poll-interval";
 
+    public static final String WINDOWS_CHANNELS = "source.windows.channels";
+    public static final String WINDOWS_QUERIES = "source.windows.queries";
+    public static final String WINDOWS_SERVER = "source.windows.server";
+    public static final String WINDOWS_USERNAME = "source.windows.username";
+    public static final String WINDOWS_PASSWORD_FILE = "source.windows.password-file";
+    public static final String WINDOWS_PASSWORD_ENV = "source.windows.password-env";
+    public static final String WINDOWS_LOOKBACK = "source.windows.lookback";
+    public static final String WINDOWS_BACKOFF_INITIAL = "source.windows.backoff.initial";
+    public static final String WINDOWS_BACKOFF_MAX = "source.windows.backoff.max";
+
     public static final Set<String> KEYS = Set.of(LISTEN_ADDRESS, TELEMETRY_PATH, WEB_CONFIG_FILE, STORAGE_PATH,
-            LOG_LEVEL, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL);
+            LOG_LEVEL, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL, WINDOWS_CHANNELS, WINDOWS_QUERIES,
+            WINDOWS_SERVER, WINDOWS_USERNAME, WINDOWS_PASSWORD_FILE, WINDOWS_PASSWORD_ENV, WINDOWS_LOOKBACK,
+            WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX);
 
     /**
      * @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only
@@ -72,7 +90,81 @@ public record ExporterConfig(
         LifecycleSettings lifecycle = new LifecycleSettings(
                 v.duration(ACTIVE_TIMEOUT, Durations.format(defaultLifecycle.activeTimeout())),
                 v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
-        return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, v.strings(SOURCES),
-                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"));
+        List<String> sources = sources(v);
+        return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, sources,
+                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources));
+    }
+
+    /**
+     * The sources to run: {@code source.inputs}, plus {@code windows:HOST} for each {@code source.windows.server};
+     * on Windows the local live log when nothing else is said.
+     */
+    private static List<String> sources(ConfigValues v) throws ConfigException {
+        List<String> specs = new ArrayList<>(v.strings(SOURCES));
+        if (specs.isEmpty() && v.strings(WINDOWS_SERVER).isEmpty() && Platform.isWindows()) {
+            specs.add("windows");
+        }
+        for (String server : v.strings(WINDOWS_SERVER)) {
+            if (server.isBlank()) {
+                throw new ConfigException(v.where(WINDOWS_SERVER) + ": a server name is empty");
+            }
+            specs.add("windows:" + server.trim());
+        }
+        for (String spec : specs) {
+            boolean file = (spec.startsWith("xml:") || spec.startsWith("evtx:")) && spec.indexOf(':') < spec.length() - 1;
+            boolean windows = spec.equals("windows") || (spec.startsWith("windows:") && spec.length() > "windows:".length());
+            if (!file && !windows && !spec.equals("demo")) {
+                throw new ConfigException(v.where(SOURCES) + ": '" + spec
+                        + "' is not a source; use xml:PATH, evtx:PATH, windows, windows:HOST or demo");
+            }
+        }
+        if (specs.stream().distinct().count() != specs.size()) {
+            throw new ConfigException(v.where(SOURCES) + ": a source is given twice: " + specs);
+        }
+        return List.copyOf(specs);
+    }
+
+    /**
+     * The live-log settings of each {@code windows} and {@code windows:HOST} source, by spec. Credentials belong
+     * to the remote hosts only: the local log is read as the service account.
+     */
+    private static Map<String, WindowsSourceConfig> windows(ConfigValues v, List<String> specs) throws ConfigException {
+        List<String> channels = v.strings(WINDOWS_CHANNELS);
+        List<String> queries = v.strings(WINDOWS_QUERIES);
+        String username = v.string(WINDOWS_USERNAME, null);
+        Path passwordFile = v.path(WINDOWS_PASSWORD_FILE, null);
+        String passwordEnv = v.string(WINDOWS_PASSWORD_ENV, null);
+        Duration lookback = v.duration(WINDOWS_LOOKBACK, Durations.format(WindowsSourceConfig.DEFAULT_LOOKBACK));
+        Duration initial = v.duration(WINDOWS_BACKOFF_INITIAL, Durations.format(WindowsSourceConfig.DEFAULT_INITIAL_BACKOFF));
+        Duration max = v.duration(WINDOWS_BACKOFF_MAX, Durations.format(WindowsSourceConfig.DEFAULT_MAX_BACKOFF));
+        boolean anyRemote = specs.stream().anyMatch(s -> s.startsWith("windows:"));
+        if (!anyRemote && !specs.contains("windows")) {
+            for (String key : List.of(WINDOWS_USERNAME, WINDOWS_PASSWORD_FILE, WINDOWS_PASSWORD_ENV)) {
+                if (v.isSet(key)) {
+                    throw new ConfigException(v.where(key) + ": only used with source.windows.server");
+                }
+            }
+        }
+        Map<String, WindowsSourceConfig> configs = new LinkedHashMap<>();
+        for (String spec : specs) {
+            if (!spec.equals("windows") && !spec.startsWith("windows:")) {
+                continue;
+            }
+            String server = spec.equals("windows") ? null : spec.substring("windows:".length());
+            // Credentials given without any remote host are still checked, so the mistake is reported.
+            boolean credentials = server != null || !anyRemote;
+            try {
+                configs.put(spec, new WindowsSourceConfig(
+                        channels.isEmpty() ? WindowsSourceConfig.DEFAULT_CHANNELS : channels,
+                        queries.isEmpty() ? WindowsSourceConfig.DEFAULT_QUERIES : queries, server,
+                        credentials ? username : null, credentials ? passwordFile : null,
+                        credentials ? passwordEnv : null, lookback, initial, max));
+            } catch (IllegalArgumentException e) {
+                int colon = e.getMessage().indexOf(':');
+                throw new ConfigException(v.origin(colon > 0 ? e.getMessage().substring(0, colon) : WINDOWS_SERVER)
+                        + e.getMessage());
+            }
+        }
+        return Map.copyOf(configs);
     }
 }

@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /** How a backup attempt ended; each attempt is counted under exactly one outcome. */
 public enum Outcome {
-    /** The writer got OnBackupComplete (9616) or OnBackupShutdown (9648) without an abort, refusal or failure. */
+    /** The writer got OnBackupComplete (9616) before any abort, refusal or failure was counted. */
     COMPLETED,
-    /** 9614 "aborted snapshot successfully", or an attempt that ended with an abort. */
+    /** 9614 "aborted snapshot successfully"; or an attempt that ended after an ignored abort or with 9648 alone. */
     ABORTED,
     /** 9607: PrepareBackup refused because backupInProgress was already set. */
     REFUSED,

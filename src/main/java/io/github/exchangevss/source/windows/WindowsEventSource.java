@@ -83,6 +83,10 @@ public final class WindowsEventSource implements EventSource {
     /** Channel to the bookmarked record whose loss was already counted, so a retry does not count it again. */
     private final Map<String, Long> lossCounted = new HashMap<>();
 
+    /** Why the live source cannot run elsewhere, and what to use instead. */
+    public static final String NOT_ON_THIS_OS = "--source windows needs Windows; on this OS use --source xml:PATH,"
+            + " --source evtx:PATH or --source demo";
+
     /**
      * The live source for Windows.
      *
@@ -91,8 +95,7 @@ public final class WindowsEventSource implements EventSource {
      */
     public static WindowsEventSource create(WindowsSourceConfig config, String checkpoint) throws SourceException {
         if (!Platform.isWindows()) {
-            throw new SourceException("--source windows needs Windows; on this OS use --source xml:PATH,"
-                    + " --source evtx:PATH or --source demo");
+            throw new SourceException(NOT_ON_THIS_OS);
         }
         return new WindowsEventSource(config, checkpoint, new WevtapiEventLogApi(), System.getenv(), null);
     }
