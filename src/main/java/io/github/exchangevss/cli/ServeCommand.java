@@ -57,8 +57,10 @@ final class ServeCommand implements Callable<Integer> {
         if (specs.isEmpty()) {
             throw new ConfigException(NO_SOURCE);
         }
+        // The flag is --source, its key in the file source.inputs: name the one the value came from.
+        String where = values.origin(SOURCES).equals("--") ? "--source" : values.where(SOURCES);
         for (String spec : specs) {
-            checkSpec(values.where(SOURCES), spec);
+            checkSpec(where, spec);
         }
         Logging.configure(config.logLevel());
         return ExporterServer.run(config, specs, (spec, checkpoint) -> create(spec, checkpoint, config));
