@@ -2,6 +2,7 @@ package io.github.exchangevss.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -52,7 +54,7 @@ class DiagnoseCommandTest {
 
     /** The report lists computers by name. */
     private static void assertComputers(JsonNode report, List<Expected> unordered) {
-        List<Expected> expected = unordered.stream().sorted(java.util.Comparator.comparing(Expected::computer)).toList();
+        List<Expected> expected = unordered.stream().sorted(Comparator.comparing(Expected::computer)).toList();
         JsonNode computers = report.get("computers");
         assertThat(computers).as("computers in %s", report).hasSize(expected.size());
         for (int i = 0; i < expected.size(); i++) {
@@ -65,16 +67,9 @@ class DiagnoseCommandTest {
             JsonNode method = got.get("remediation_method");
             assertThat(method.isNull() ? null : method.asInt()).as("%s remediation_method", want.computer())
                     .isEqualTo(want.method());
-            assertThat(JSON.convertValue(got.get("attempts"), Map.class)).as("%s attempts", want.computer())
-                    .isEqualTo(toIntegers(want.attempts()));
+            assertThat(JSON.convertValue(got.get("attempts"), new TypeReference<Map<String, Long>>() {}))
+                    .as("%s attempts", want.computer()).isEqualTo(want.attempts());
         }
-    }
-
-    /** Jackson reads small JSON numbers as Integer. */
-    private static Map<String, Integer> toIntegers(Map<String, Long> m) {
-        Map<String, Integer> out = new java.util.HashMap<>();
-        m.forEach((k, v) -> out.put(k, v.intValue()));
-        return out;
     }
 
     private Path xml(String name, List<EventRecord> events) throws IOException {
