@@ -145,6 +145,15 @@ class DiagnoseCommandTest {
         }
 
         @Test
+        void theSameLogExportedTwiceIsCountedOnce() throws IOException {
+            KbSituation several = KbSituation.severalComputers();
+            Run run = diagnose("--format", "json", xml("app", several.events()).toString(),
+                    evtx("app", several.events()).toString());
+            assertThat(run.exitCode()).isZero();
+            assertComputers(run.json(), several.expected());
+        }
+
+        @Test
         void xmlAndEvtxOfDifferentServersMakeOneReport() throws IOException {
             KbSituation m2 = KbSituation.method2AsTheKbTable();
             KbSituation ok = KbSituation.successfulBackup();

@@ -303,6 +303,24 @@ class ExporterRuntimeTest {
             assertThat(upOf(registry, flaky)).isEqualTo(1.0);
         }
 
+        @Test
+        void closeDoesNotWaitForTheRetryDelay() throws Exception {
+            AtomicInteger attempts = new AtomicInteger();
+            ExporterRuntime runtime = runtime(Optional.empty());
+            runtime.start(List.of("xml:" + logs.resolve("unreachable")), (spec, checkpoint) -> {
+                attempts.incrementAndGet();
+                throw new SourceException(spec + ": the share is not reachable");
+            });
+            await("the first failure", () -> !runtime.sourceSnapshots().get(0).errors().isEmpty());
+
+            long start = System.nanoTime();
+            runtime.close();
+
+            // The first retry is due a second after the failure; stopping must not sit that out.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+            assertThat(attempts.get()).isEqualTo(1);
+        }
+
         private static Double upOf(CollectorRegistry registry, String source) {
             return registry.getSampleValue("exchange_vss_source_up", new String[] {"source"}, new String[] {source});
         }
