@@ -301,6 +301,32 @@ class ExporterIT {
         }
 
         @Test
+        void serveKeepsTheStateAcrossARestart() throws Exception {
+            KbSituation m3 = KbSituation.method3();
+            Path export = EvtxWriter.write(dir.resolve("exch-m3.evtx"), m3.events());
+            Path storage = dir.resolve("state");
+            String computer = m3.expected().get(0).computer();
+            Predicate<Scrape> method3 = s -> s.value("exchange_vss_backup_in_progress_stuck", Map.of("computer", computer)) == 1.0
+                    && s.value("exchange_vss_remediation", Map.of("computer", computer, "method", "3")) == 1.0;
+
+            Exporter first = new Exporter(dir, "serve", "--source", "evtx:" + export, "--storage.path=" + storage);
+            running.add(first);
+            first.awaitReady();
+            first.scrapeUntil(Duration.ofSeconds(30), "Method 3", method3);
+            first.close();
+            Files.delete(export);
+
+            Exporter second = new Exporter(dir, "serve", "--source", "evtx:" + export, "--storage.path=" + storage);
+            running.add(second);
+            second.awaitReady();
+            Scrape scrape = Scrape.parse(second.get("/metrics").body());
+            assertThat(method3.test(scrape)).as("stuck with Method 3 at the first scrape after the restart:\n%s",
+                    second.log()).isTrue();
+            assertThat(scrape.value("exchange_vss_backup_attempts_total", Map.of("computer", computer, "outcome", "refused")))
+                    .isEqualTo(1.0);
+        }
+
+        @Test
         void diagnoseOnAnEvtxFile() throws Exception {
             Path evtx = EvtxWriter.write(dir.resolve("exported.evtx"), events);
             Path out = dir.resolve("diagnose.json");
