@@ -69,12 +69,18 @@ final class DiagnoseCommand implements Callable<Integer> {
         List<EventRecord> lifecycleEvents = new ArrayList<>();
         LifecycleEngine engine = new LifecycleEngine(settings, Instant::now);
         boolean unreadable = false;
+        // The log's clock is its newest event of any provider: a writer that went quiet is judged by the time
+        // the rest of the log went on to.
+        Instant logClock = null;
         for (Path file : files) {
             List<SourceError> fileErrors = new ArrayList<>();
             long count = 0;
             try (EventFileReader reader = LogFiles.open(file, fileErrors::add)) {
                 for (EventRecord e = reader.next(); e != null; e = reader.next()) {
                     count++;
+                    if (logClock == null || e.timeCreated().isAfter(logClock)) {
+                        logClock = e.timeCreated();
+                    }
                     // Only the VSS writer's events are kept: an exported Application log can be large.
                     if (VssEvents.isLifecycleEvent(e)) {
                         lifecycleEvents.add(e);
@@ -89,8 +95,7 @@ final class DiagnoseCommand implements Callable<Integer> {
             errors.addAll(fileErrors);
         }
         EventOrder.sort(lifecycleEvents).forEach(engine::apply);
-        Instant logClock = engine.latestEventTime() == null ? Instant.now() : engine.latestEventTime();
-        EngineSnapshot snapshot = engine.snapshotAt(logClock);
+        EngineSnapshot snapshot = engine.snapshotAt(logClock == null ? Instant.now() : logClock);
         DiagnoseReport report = DiagnoseReport.of(snapshot, summaries, errors);
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {

@@ -114,14 +114,19 @@ public record ExporterConfig(
             boolean file = (spec.startsWith("xml:") || spec.startsWith("evtx:")) && spec.indexOf(':') < spec.length() - 1;
             boolean windows = spec.equals("windows") || (spec.startsWith("windows:") && spec.length() > "windows:".length());
             if (!file && !windows && !spec.equals("demo")) {
-                throw new ConfigException(v.where(SOURCES) + ": '" + spec
+                throw new ConfigException(whereSources(v) + ": '" + spec
                         + "' is not a source; use xml:PATH, evtx:PATH, windows, windows:HOST or demo");
             }
         }
         if (specs.stream().distinct().count() != specs.size()) {
-            throw new ConfigException(v.where(SOURCES) + ": a source is given twice: " + specs);
+            throw new ConfigException(whereSources(v) + ": a source is given twice: " + specs);
         }
         return List.copyOf(specs);
+    }
+
+    /** The flag is {@code --source}, its key in the file {@code source.inputs}: name the one the value came from. */
+    private static String whereSources(ConfigValues v) {
+        return v.origin(SOURCES).equals("--") ? "--source" : v.where(SOURCES);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,8 @@ public final class ExporterRuntime implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** Released by {@link #close}, so that a source waiting to be retried stops at once. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     public ExporterRuntime(LifecycleEngine engine, Optional<StateStore> store) {
         this.engine = engine;
@@ -107,7 +110,9 @@ public final class ExporterRuntime implements AutoCloseable {
                         e instanceof SourceException ? null : e);
             }
             try {
-                Thread.sleep(delay.toMillis());
+                if (stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -187,6 +192,7 @@ public final class ExporterRuntime implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        stopping.countDown();
         synchronized (running) {
             running.forEach(EventSource::close);
         }

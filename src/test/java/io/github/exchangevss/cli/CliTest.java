@@ -1,0 +1,327 @@
+package io.github.exchangevss.cli;
+
+import static io.github.exchangevss.config.ExporterConfig.KEYS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.github.exchangevss.config.ConfigException;
+import io.github.exchangevss.config.ConfigValues;
+import io.github.exchangevss.config.ExporterConfig;
+import io.github.exchangevss.lifecycle.LifecycleSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Wrong input on the command line and in the config file: exit code 2 and a message that names the flag, or the
+ * file and key. Every run here must fail before serve starts; the timeout guards against one that would not.
+ */
+class CliTest {
+    private static final Duration MUST_FAIL_FAST = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    private String validSource;
+
+    record Run(int exitCode, String out, String err) {}
+
+    @BeforeEach
+    void exportedLog() throws IOException {
+        validSource = "xml:" + Files.writeString(dir.resolve("app.xml"), "");
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = assertTimeoutPreemptively(MUST_FAIL_FAST,
+                () -> Cli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** serve with a valid source plus the arguments under test, so that only they can be wrong. */
+    private Run serve(String... args) {
+        List<String> all = new ArrayList<>(List.of("serve", "--source", validSource));
+        all.addAll(List.of(args));
+        return cli(all.toArray(String[]::new));
+    }
+
+    private Path config(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("exporter.yml"), yaml);
+    }
+
+    @Nested
+    class BadFlags {
+        @Test
+        void listenAddressWithoutPort() {
+            Run run = serve("--web.listen-address=foo");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--web.listen-address", "foo");
+        }
+
+        @Test
+        void listenAddressWithPortOutOfRange() {
+            Run run = serve("--web.listen-address=127.0.0.1:70000");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--web.listen-address", "70000");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"--backup.stuck-after", "--backup.active-timeout", "--source.poll-interval"})
+        void durationWithAnUnknownUnit(String flag) {
+            Run run = serve(flag + "=6x");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(flag, "6x");
+        }
+
+        @Test
+        void zeroDuration() {
+            Run run = serve("--backup.stuck-after=0s");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--backup.stuck-after");
+        }
+
+        @Test
+        void unknownFlag() {
+            Run run = serve("--web.listen-adress=:0");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--web.listen-adress");
+        }
+
+        @Test
+        void unknownSourceKind() {
+            Run run = cli("serve", "--source", "bogus:x");
+            assertThat(run.exitCode()).isEqualTo(2);
+            // The flag the user typed, not the config file's key behind it (source.inputs).
+            assertThat(run.err()).containsPattern("--source(?![.\\w-])").contains("bogus:x")
+                    .doesNotContain("source.inputs");
+        }
+
+        @Test
+        void noSourceAtAll() {
+            Run run = cli("serve", "--web.listen-address=127.0.0.1:0");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--source");
+        }
+
+        @Test
+        void unknownLogLevel() {
+            Run run = serve("--log.level=loud");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--log.level", "loud");
+        }
+
+        @Test
+        void telemetryPathThatCollidesWithTheHealthEndpoints() {
+            Run run = serve("--web.telemetry-path=/-/x");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--web.telemetry-path", "/-/x");
+        }
+
+        @Test
+        void optionsFirstMeanServeAndAreCheckedAsServe() {
+            Run run = cli("--source", validSource, "--log.level=loud");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--log.level", "loud");
+        }
+
+        @Test
+        void unknownCommandLikeWord() {
+            Run run = cli("diagnoze", "app.xml");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("diagnoze");
+        }
+
+        @Test
+        void demoChecksItsFlagsToo() {
+            Run run = cli("demo", "--web.listen-address=nowhere");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--web.listen-address", "nowhere");
+        }
+    }
+
+    @Nested
+    class BadConfigFile {
+        @Test
+        void unknownKeyIsNamedWithTheFile() throws IOException {
+            Path file = config("web:\n  listen-adress: ':19607'\n");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString(), "web.listen-adress");
+        }
+
+        @Test
+        void wrongTypeIsNamedWithTheFileAndKeyPath() throws IOException {
+            Path file = config("backup:\n  stuck-after: [6h, 7h]\n");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString(), "backup.stuck-after");
+        }
+
+        @Test
+        void notABooleanIsNamedWithTheFileAndKeyPath() throws IOException {
+            Path file = config("source:\n  follow: sometimes\n");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString(), "source.follow", "sometimes");
+        }
+
+        @Test
+        void badValueIsNamedWithTheFileAndKeyPath() throws IOException {
+            Path file = config("log:\n  level: loud\n");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString(), "log.level", "loud");
+        }
+
+        @Test
+        void badListenAddressIsNamedWithTheFileAndKeyPath() throws IOException {
+            Path file = config("web:\n  listen-address: foo\n");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString(), "web.listen-address", "foo");
+        }
+
+        @Test
+        void badSourceIsNamedWithTheFileAndKeyPath() throws IOException {
+            Path file = config("source:\n  inputs: [bogus:x]\n");
+            Run run = cli("serve", "--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString(), "source.inputs", "bogus:x");
+        }
+
+        @Test
+        void missingFileIsNamed() {
+            Path file = dir.resolve("absent.yml");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--config.file", file.toString());
+        }
+
+        @Test
+        void invalidYamlIsNamed() throws IOException {
+            Path file = config("web:\n  listen-address: [:19607\n");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString(), "YAML");
+        }
+
+        @Test
+        void aListAtTheTopIsNamed() throws IOException {
+            Path file = config("- web.listen-address\n");
+            Run run = serve("--config.file=" + file);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains(file.toString());
+        }
+    }
+
+    @Nested
+    class Version {
+        @Test
+        void printsTheProjectVersion() throws IOException {
+            Run run = cli("--version");
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).startsWith("exchange-vss-exporter " + pomVersion());
+        }
+
+        /** The version the build was given, read from the POM rather than from the code that reports it. */
+        private String pomVersion() throws IOException {
+            String pom = Files.readString(Path.of("pom.xml"));
+            Matcher m = Pattern.compile("<artifactId>exchange-vss-exporter</artifactId>\\s*<version>([^<]+)</version>")
+                    .matcher(pom);
+            assertThat(m.find()).as("project version in pom.xml").isTrue();
+            return m.group(1);
+        }
+    }
+
+    /** Flags over the file over defaults, through the same two calls serve makes. */
+    @Nested
+    class Precedence {
+        private static final String FILE = String.join("\n",
+                "web:",
+                "  listen-address: '127.0.0.1:9999'",
+                "  telemetry-path: /file-metrics",
+                "log:",
+                "  level: warn",
+                "backup:",
+                "  stuck-after: 2h",
+                "  active-timeout: 45m",
+                "source:",
+                "  inputs: ['xml:/logs/a', 'evtx:/logs/b.evtx']",
+                "  follow: true",
+                "storage:",
+                "  path: /var/lib/from-file",
+                "");
+
+        @Test
+        void fileValuesAreUsed() throws Exception {
+            ExporterConfig c = ExporterConfig.resolve(ConfigValues.load(config(FILE), Map.of(), KEYS), "data",
+                    LifecycleSettings.DEFAULTS);
+            assertThat(c.http().listenAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 9999));
+            assertThat(c.http().telemetryPath()).isEqualTo("/file-metrics");
+            assertThat(c.logLevel()).isEqualTo("warn");
+            assertThat(c.lifecycle()).isEqualTo(new LifecycleSettings(Duration.ofMinutes(45), Duration.ofHours(2)));
+            assertThat(c.sources()).containsExactly("xml:/logs/a", "evtx:/logs/b.evtx");
+            assertThat(c.follow()).isTrue();
+            assertThat(c.storagePath()).isEqualTo(Path.of("/var/lib/from-file"));
+        }
+
+        @Test
+        void flagsWinOverTheFileKeyByKey() throws Exception {
+            Map<String, Object> flags = Map.of(
+                    ExporterConfig.LISTEN_ADDRESS, "127.0.0.1:1234",
+                    ExporterConfig.STUCK_AFTER, "90m",
+                    ExporterConfig.SOURCES, List.of("demo"),
+                    ExporterConfig.FOLLOW, false);
+            ExporterConfig c = ExporterConfig.resolve(ConfigValues.load(config(FILE), flags, KEYS), "data",
+                    LifecycleSettings.DEFAULTS);
+            assertThat(c.http().listenAddress()).isEqualTo(new InetSocketAddress("127.0.0.1", 1234));
+            assertThat(c.lifecycle().stuckAfter()).isEqualTo(Duration.ofMinutes(90));
+            assertThat(c.sources()).containsExactly("demo");
+            assertThat(c.follow()).isFalse();
+            // Not given as flags: still the file's.
+            assertThat(c.lifecycle().activeTimeout()).isEqualTo(Duration.ofMinutes(45));
+            assertThat(c.logLevel()).isEqualTo("warn");
+            assertThat(c.http().telemetryPath()).isEqualTo("/file-metrics");
+        }
+
+        @Test
+        void defaultsWithoutFileOrFlags() throws Exception {
+            ExporterConfig c = ExporterConfig.resolve(ConfigValues.load(null, Map.of(), KEYS), "data",
+                    LifecycleSettings.DEFAULTS);
+            assertThat(c.http().listenAddress().getPort()).isEqualTo(19607);
+            assertThat(c.http().telemetryPath()).isEqualTo("/metrics");
+            assertThat(c.logLevel()).isEqualTo("info");
+            assertThat(c.lifecycle()).isEqualTo(new LifecycleSettings(Duration.ofMinutes(30), Duration.ofHours(6)));
+            assertThat(c.sources()).isEmpty();
+            assertThat(c.follow()).isFalse();
+            assertThat(c.storagePath()).isEqualTo(Path.of("data"));
+        }
+
+        @Test
+        void aBadFlagIsBlamedOnTheFlagEvenWhenTheFileHasTheKey() throws Exception {
+            Path file = config(FILE);
+            assertThatThrownBy(() -> ExporterConfig.resolve(
+                    ConfigValues.load(file, Map.of(ExporterConfig.STUCK_AFTER, "6x"), KEYS), "data",
+                    LifecycleSettings.DEFAULTS))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("--backup.stuck-after")
+                    .hasMessageNotContaining(file.toString());
+        }
+    }
+}
