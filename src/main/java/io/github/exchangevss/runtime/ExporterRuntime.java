@@ -173,7 +173,11 @@ public final class ExporterRuntime implements AutoCloseable {
         }
     }
 
-    private void save() {
+    /**
+     * Synchronized: the saver thread and {@link #close} share one temp file, and two writers interleaving in it
+     * could rename a half-written state into place.
+     */
+    private synchronized void save() {
         store.ifPresent(s -> {
             byte[] json;
             synchronized (engine) {
@@ -203,7 +207,13 @@ public final class ExporterRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        saver.shutdownNow();
+        // Not shutdownNow: interrupting a save in progress would close its file channel and lose that write.
+        saver.shutdown();
+        try {
+            saver.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         save();
     }
 }
