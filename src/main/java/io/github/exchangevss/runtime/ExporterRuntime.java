@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ExporterRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExporterRuntime.class);
     private static final Duration SAVE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
     private static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(5);
 
     /** Creates a source given the checkpoint it saved last time (null on a first start). */
@@ -40,6 +41,7 @@ public final class ExporterRuntime implements AutoCloseable {
 
     private final LifecycleEngine engine;
     private final Optional<StateStore> store;
+    private final Duration firstRestartDelay;
     private final Map<String, String> checkpoints = new HashMap<>();
     private final List<SourceStatus> statuses = new ArrayList<>();
     private final List<EventSource> running = new ArrayList<>();
@@ -56,8 +58,13 @@ public final class ExporterRuntime implements AutoCloseable {
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     public ExporterRuntime(LifecycleEngine engine, Optional<StateStore> store) {
+        this(engine, store, FIRST_RESTART_DELAY);
+    }
+
+    ExporterRuntime(LifecycleEngine engine, Optional<StateStore> store, Duration firstRestartDelay) {
         this.engine = engine;
         this.store = store;
+        this.firstRestartDelay = firstRestartDelay;
     }
 
     /** Loads the saved state, then starts every source. Returns at once; sources run in the background. */
@@ -86,7 +93,7 @@ public final class ExporterRuntime implements AutoCloseable {
 
     private void runSource(String spec, SourceFactory factory, SourceStatus status) {
         SourceSink sink = new SourceSink(engine, status, checkpoints, () -> dirty.set(true));
-        Duration delay = Duration.ofSeconds(1);
+        Duration delay = firstRestartDelay;
         while (!closed) {
             String checkpoint;
             synchronized (engine) {
