@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +46,8 @@ public final class ExporterRuntime implements AutoCloseable {
     private final Map<String, String> checkpoints = new HashMap<>();
     private final List<SourceStatus> statuses = new ArrayList<>();
     private final List<EventSource> running = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    /** Written by {@link #start}, read by {@link #close} from the shutdown hook's thread. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
