@@ -31,8 +31,8 @@ final class ExporterServer {
         StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
         ExporterHttpServer server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page,
                 runtime::isReady);
-        log.info("exchange-vss-exporter {} (revision {}) listening on {}, metrics at {}", buildInfo.version(),
-                buildInfo.revision(), server.address(), config.http().telemetryPath());
+        // The address, scheme and telemetry path are in the server's own "Listening on" line.
+        log.info("exchange-vss-exporter {} (revision {})", buildInfo.version(), buildInfo.revision());
         if (config.storagePath() == null) {
             log.info("No --storage.path: the lifecycle state lives in memory only");
         }

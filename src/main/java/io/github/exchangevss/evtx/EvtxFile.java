@@ -24,7 +24,6 @@ import java.util.zip.CRC32;
 public final class EvtxFile implements Closeable {
     public static final int HEADER_BLOCK_SIZE = 0x1000;
     private static final byte[] MAGIC = {'E', 'l', 'f', 'F', 'i', 'l', 'e', 0};
-    private static final int FLAG_DIRTY = 0x1;
     private static final int FLAG_NO_CRC32 = 0x4;
 
     private final String fileName;
@@ -32,16 +31,14 @@ public final class EvtxFile implements Closeable {
     private final long size;
     private final boolean validateChecksums;
     private final int headerChunkCount;
-    private final int flags;
 
     private EvtxFile(String fileName, FileChannel channel, long size, boolean validateChecksums,
-                     int headerChunkCount, int flags) {
+                     int headerChunkCount) {
         this.fileName = fileName;
         this.channel = channel;
         this.size = size;
         this.validateChecksums = validateChecksums;
         this.headerChunkCount = headerChunkCount;
-        this.flags = flags;
     }
 
     /** Opens with checksum validation: mismatches are reported, and the data is still decoded. */
@@ -82,7 +79,7 @@ public final class EvtxFile implements Closeable {
                 }
             }
             boolean checkChunks = validateChecksums && (flags & FLAG_NO_CRC32) == 0;
-            return new EvtxFile(fileName, channel, size, checkChunks, headerChunkCount, flags);
+            return new EvtxFile(fileName, channel, size, checkChunks, headerChunkCount);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -107,11 +104,6 @@ public final class EvtxFile implements Closeable {
     /** The chunk count the header claims; smaller than {@link #chunkCount()} in dirty files. */
     public int headerChunkCount() {
         return headerChunkCount;
-    }
-
-    /** The log was not closed cleanly when this copy was made. */
-    public boolean isDirty() {
-        return (flags & FLAG_DIRTY) != 0;
     }
 
     /** Reads chunk {@code index}; a chunk cut short by the end of the file has fewer bytes. */

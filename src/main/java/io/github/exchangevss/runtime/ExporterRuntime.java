@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ExporterRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExporterRuntime.class);
     private static final Duration SAVE_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
     private static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(5);
 
     /** Creates a source given the checkpoint it saved last time (null on a first start). */
@@ -40,10 +42,12 @@ public final class ExporterRuntime implements AutoCloseable {
 
     private final LifecycleEngine engine;
     private final Optional<StateStore> store;
+    private final Duration firstRestartDelay;
     private final Map<String, String> checkpoints = new HashMap<>();
     private final List<SourceStatus> statuses = new ArrayList<>();
     private final List<EventSource> running = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    /** Written by {@link #start}, read by {@link #close} from the shutdown hook's thread. */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -56,8 +60,13 @@ public final class ExporterRuntime implements AutoCloseable {
     private final CountDownLatch stopping = new CountDownLatch(1);
 
     public ExporterRuntime(LifecycleEngine engine, Optional<StateStore> store) {
+        this(engine, store, FIRST_RESTART_DELAY);
+    }
+
+    ExporterRuntime(LifecycleEngine engine, Optional<StateStore> store, Duration firstRestartDelay) {
         this.engine = engine;
         this.store = store;
+        this.firstRestartDelay = firstRestartDelay;
     }
 
     /** Loads the saved state, then starts every source. Returns at once; sources run in the background. */
@@ -86,7 +95,7 @@ public final class ExporterRuntime implements AutoCloseable {
 
     private void runSource(String spec, SourceFactory factory, SourceStatus status) {
         SourceSink sink = new SourceSink(engine, status, checkpoints, () -> dirty.set(true));
-        Duration delay = Duration.ofSeconds(1);
+        Duration delay = firstRestartDelay;
         while (!closed) {
             String checkpoint;
             synchronized (engine) {
@@ -173,7 +182,11 @@ public final class ExporterRuntime implements AutoCloseable {
         }
     }
 
-    private void save() {
+    /**
+     * Synchronized: the saver thread and {@link #close} share one temp file, and two writers interleaving in it
+     * could rename a half-written state into place.
+     */
+    private synchronized void save() {
         store.ifPresent(s -> {
             byte[] json;
             synchronized (engine) {
@@ -203,7 +216,13 @@ public final class ExporterRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        saver.shutdownNow();
+        // Not shutdownNow: interrupting a save in progress would close its file channel and lose that write.
+        saver.shutdown();
+        try {
+            saver.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         save();
     }
 }

@@ -1,39 +1,40 @@
 package io.github.exchangevss.lifecycle;
 
-import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
-import java.nio.charset.StandardCharsets;
+import io.github.exchangevss.scenario.KbLog;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Writes MSExchangeIS event sequences the way the KB tables list them, one minute apart by default. */
+/**
+ * Event sequences by event ID, the way the KB tables list them, one minute apart by default: a {@link KbLog}
+ * written by number, for table-driven tests of the engine.
+ */
 final class KbScript {
     static final Instant T0 = Instant.parse("2026-11-20T01:00:00.1234567Z");
+    private static final long FIRST_RECORD_ID = 1001;
+    private static final int ERROR = 2;
+    private static final int INFORMATION = 4;
 
-    private final String computer;
     private final String provider;
-    private Instant time = T0;
-    private long recordId = 1000;
-    private final List<EventRecord> events = new ArrayList<>();
+    private final KbLog log;
 
     KbScript(String computer) {
         this(computer, VssEvents.PROVIDER);
     }
 
     KbScript(String computer, String provider) {
-        this.computer = computer;
         this.provider = provider;
+        this.log = new KbLog(computer, T0, FIRST_RECORD_ID);
     }
 
     KbScript after(Duration d) {
-        time = time.plus(d);
+        log.after(d);
         return this;
     }
 
     Instant now() {
-        return time;
+        return log.now();
     }
 
     /** Adds the events one minute apart. */
@@ -45,23 +46,13 @@ final class KbScript {
     }
 
     KbScript event(int id, String... inserts) {
-        time = time.plusSeconds(60);
-        EventRecord.Builder b = EventRecord.builder().channel("Application").provider(provider).eventId(id)
-                .level(id == VssEvents.PREPARE_REFUSED || id == VssEvents.BACKUP_FAILED ? 2 : 4)
-                .timeCreated(time).recordId(++recordId).computer(computer);
-        List<EventData> data = new ArrayList<>();
-        for (String s : inserts) {
-            data.add(EventData.unnamed(s));
-        }
-        b.data(data);
-        if (id == VssEvents.PREPARE_REFUSED) {
-            b.qualifiers(49152).binary("Backup in progress.\0".getBytes(StandardCharsets.US_ASCII));
-        }
-        events.add(b.build());
+        boolean error = id == VssEvents.PREPARE_REFUSED || id == VssEvents.BACKUP_FAILED;
+        log.other(provider, id, error ? ERROR : INFORMATION,
+                id == VssEvents.PREPARE_REFUSED ? KbLog.BACKUP_IN_PROGRESS : null, inserts);
         return this;
     }
 
     List<EventRecord> build() {
-        return List.copyOf(events);
+        return log.events();
     }
 }

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
+import io.github.exchangevss.event.EventData;
+import io.github.exchangevss.event.EventRecord;
+import io.github.exchangevss.scenario.KbLog;
+import io.github.exchangevss.scenario.WevtutilXml;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -274,14 +278,11 @@ class MonitoringStackIT {
     /** One event as {@code wevtutil qe Application /f:xml} writes it. */
     private String event(String computer, int id, Instant time, String data) {
         boolean refusal = id == 9607;
-        return "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
-                + "<Provider Name='MSExchangeIS'/><EventID Qualifiers='" + (refusal ? 49152 : 16384) + "'>" + id
-                + "</EventID><Level>" + (refusal ? 2 : 4) + "</Level><Task>8</Task><Keywords>0x80000000000000</Keywords>"
-                + "<TimeCreated SystemTime='" + time + "'/><EventRecordID>" + (++recordId) + "</EventRecordID>"
-                + "<Channel>Application</Channel><Computer>" + computer + "</Computer><Security/></System>"
-                + "<EventData>" + (data == null ? "" : "<Data>" + data + "</Data>")
-                + (refusal ? "<Binary>4261636B757020696E2070726F67726573732E00</Binary>" : "")
-                + "</EventData></Event>\r\n";
+        return WevtutilXml.render(EventRecord.builder().provider("MSExchangeIS").eventId(id)
+                .qualifiers(refusal ? 49152 : 16384).level(refusal ? 2 : 4).task(8).timeCreated(time)
+                .recordId(++recordId).channel("Application").computer(computer)
+                .data(data == null ? List.of() : List.of(EventData.unnamed(data)))
+                .binary(refusal ? KbLog.BACKUP_IN_PROGRESS : null).build()) + "\r\n";
     }
 
     private void append(String... xml) throws IOException {

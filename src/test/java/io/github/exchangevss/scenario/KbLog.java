@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * One computer's Application log as the Exchange Information Store writes it during the KB 910250 situations:
- * MSExchangeIS events with the event data the KB's tables give, one minute apart unless told otherwise, record
- * IDs counting up like the channel's. Other providers' events go in the same channel with {@link #other}.
+ * MSExchangeIS events with the event data the KB's tables give, one step (a minute unless told otherwise) apart,
+ * record IDs counting up like the channel's. Other providers' events go in the same channel with {@link #other}.
  */
 public final class KbLog {
     public static final String PROVIDER = "MSExchangeIS";
@@ -36,12 +36,19 @@ public final class KbLog {
     private static final int TASK = 296;
 
     private final String computer;
+    private final Duration step;
     private final List<EventRecord> events = new ArrayList<>();
     private Instant time;
     private long recordId;
 
     public KbLog(String computer, Instant start, long firstRecordId) {
+        this(computer, start, firstRecordId, Duration.ofMinutes(1));
+    }
+
+    /** The first event is written one {@code step} after {@code start}. */
+    public KbLog(String computer, Instant start, long firstRecordId, Duration step) {
         this.computer = computer;
+        this.step = step;
         this.time = start;
         this.recordId = firstRecordId;
     }
@@ -140,7 +147,7 @@ public final class KbLog {
     }
 
     private KbLog add(String provider, int eventId, int level, int qualifiers, byte[] binary, String... data) {
-        time = time.plusSeconds(60);
+        time = time.plus(step);
         List<EventData> items = new ArrayList<>();
         for (String d : data) {
             items.add(EventData.unnamed(d));

@@ -37,8 +37,8 @@ public final class WevtutilXml {
             b.append(" Qualifiers='").append(e.qualifiers()).append('\'');
         }
         b.append('>').append(e.eventId()).append("</EventID>");
-        b.append("<Level>").append(e.level()).append("</Level>");
-        b.append("<Task>").append(e.task()).append("</Task>");
+        b.append("<Level>").append(e.level() == null ? 0 : e.level()).append("</Level>");
+        b.append("<Task>").append(e.task() == null ? 0 : e.task()).append("</Task>");
         b.append("<Keywords>0x80000000000000</Keywords>");
         b.append("<TimeCreated SystemTime='").append(SYSTEM_TIME.format(e.timeCreated())).append("'/>");
         b.append("<EventRecordID>").append(e.recordId()).append("</EventRecordID>");

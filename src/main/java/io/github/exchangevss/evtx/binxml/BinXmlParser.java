@@ -101,11 +101,6 @@ public final class BinXmlParser {
         }
     }
 
-    /** Number of template definitions parsed so far in this chunk. */
-    public int templateCount() {
-        return templates.size();
-    }
-
     private void parseContent(List<BinXmlNode> out, int depth, boolean inElement) {
         while (true) {
             if (pos >= end) {

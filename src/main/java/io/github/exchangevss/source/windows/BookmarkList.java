@@ -1,11 +1,10 @@
 package io.github.exchangevss.source.windows;
 
+import io.github.exchangevss.source.xml.SafeXml;
 import java.io.StringReader;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.xml.XMLConstants;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -19,8 +18,6 @@ import javax.xml.stream.XMLStreamReader;
  * Windows renders for a multi-channel bookmark.
  */
 public final class BookmarkList {
-    private static final XMLInputFactory FACTORY = secureFactory();
-
     private final Map<String, Long> recordIds;
 
     private BookmarkList(Map<String, Long> recordIds) {
@@ -39,7 +36,7 @@ public final class BookmarkList {
     public static BookmarkList parse(String xml) {
         Map<String, Long> ids = new LinkedHashMap<>();
         try {
-            XMLStreamReader r = FACTORY.createXMLStreamReader(new StringReader(xml));
+            XMLStreamReader r = SafeXml.reader(new StringReader(xml));
             boolean root = false;
             while (r.hasNext()) {
                 if (r.next() != XMLStreamConstants.START_ELEMENT) {
@@ -99,15 +96,6 @@ public final class BookmarkList {
 
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;");
-    }
-
-    private static XMLInputFactory secureFactory() {
-        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        return factory;
     }
 
     @Override

@@ -87,12 +87,6 @@ public record WindowsSourceConfig(
                 DEFAULT_LOOKBACK, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
     }
 
-    /** The same settings for another server (null for the local log), e.g. one source per host of a list. */
-    public WindowsSourceConfig withServer(String otherServer) {
-        return new WindowsSourceConfig(channels, queries, otherServer, username, passwordFile, passwordEnv,
-                lookback, initialBackoff, maxBackoff);
-    }
-
     /** The {@code source} label value: {@code windows} for the local log, {@code windows:HOST} for a remote one. */
     public String sourceName() {
         return server == null ? "windows" : "windows:" + server;

@@ -14,9 +14,7 @@ import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import javax.xml.XMLConstants;
 import javax.xml.stream.Location;
-import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -26,8 +24,6 @@ import javax.xml.stream.XMLStreamReader;
  * Elements are matched by local name, so the event namespace may be declared or not.
  */
 final class EventXmlParser {
-    private static final XMLInputFactory FACTORY = secureFactory();
-
     /** ISO-8601 with 0 to 9 fractional digits; the offset is optional because SystemTime is UTC by definition. */
     private static final DateTimeFormatter SYSTEM_TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
@@ -36,20 +32,10 @@ final class EventXmlParser {
 
     private EventXmlParser() {}
 
-    /** The JDK's own StAX implementation with DTDs and external entities off: nothing is expanded or fetched. */
-    private static XMLInputFactory secureFactory() {
-        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
-        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-        factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-        return factory;
-    }
-
     static EventRecord parse(Reader xml) throws MalformedEventException {
         XMLStreamReader reader = null;
         try {
-            reader = FACTORY.createXMLStreamReader(xml);
+            reader = SafeXml.reader(xml);
             return readDocument(reader);
         } catch (XMLStreamException e) {
             Location at = e.getLocation();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.evtx.EvtxWriter;
 import io.github.exchangevss.evtx.KbEvtxFixtures;
+import io.github.exchangevss.scenario.WevtutilXml;
 import io.github.exchangevss.source.EventSink;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.SourceException;
@@ -48,11 +49,9 @@ class FileSourceTest {
     }
 
     private static String event(int id, long recordId, String computer) {
-        return "<Event xmlns='" + NS + "'><System><Provider Name='MSExchangeIS'/><EventID Qualifiers='16384'>" + id
-                + "</EventID><Level>4</Level><Task>296</Task><TimeCreated SystemTime='2024-03-05T01:00:"
-                + String.format("%02d", recordId % 60) + ".0000000Z'/><EventRecordID>" + recordId
-                + "</EventRecordID><Channel>Application</Channel><Computer>" + computer
-                + "</Computer></System><EventData/></Event>\r\n";
+        return WevtutilXml.render(EventRecord.builder().provider("MSExchangeIS").eventId(id).qualifiers(16384).level(4)
+                .task(296).timeCreated(Instant.parse("2024-03-05T01:00:00Z").plusSeconds(recordId % 60))
+                .recordId(recordId).channel("Application").computer(computer).build()) + "\r\n";
     }
 
     private static String events(long fromRecordId, long toRecordId) {

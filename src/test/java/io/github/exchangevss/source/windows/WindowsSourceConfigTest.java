@@ -32,7 +32,6 @@ class WindowsSourceConfigTest {
         assertThat(config.lookback()).isEqualTo(Duration.ofDays(7));
         assertThat(config.server()).isNull();
         assertThat(config.sourceName()).isEqualTo("windows");
-        assertThat(config.withServer("EXCH02").sourceName()).isEqualTo("windows:EXCH02");
     }
 
     @Nested
