@@ -132,7 +132,7 @@ final class ComputerLifecycle {
                 }
             }
             case BACKUP_COMPLETE, BACKUP_SHUTDOWN -> {
-                Attempt a = cleanupTarget(t);
+                Attempt a = progressTarget(t);
                 a.touch(t);
                 if (e.eventId() == BACKUP_COMPLETE) {
                     a.backupCompleteCalled = true;
@@ -178,10 +178,6 @@ final class ComputerLifecycle {
             return earlier;
         }
         return current;
-    }
-
-    private Attempt cleanupTarget(Instant t) {
-        return progressTarget(t);
     }
 
     /**

@@ -52,7 +52,8 @@ public final class LifecycleEngine {
         // Only the writer's provider is counted per event ID: an exported Application log holds hundreds of
         // providers and IDs, and series for all of them would say nothing about backups.
         if (VssEvents.PROVIDER.equalsIgnoreCase(e.provider())) {
-            EventKey key = new EventKey(computer, e.provider(), e.eventId(), e.level());
+            // One series whatever the spelling: provider names are case-insensitive in Windows.
+            EventKey key = new EventKey(computer, VssEvents.PROVIDER, e.eventId(), e.level());
             eventCounts.computeIfAbsent(key, k -> new EventTally()).add(e.timeCreated());
         }
 
