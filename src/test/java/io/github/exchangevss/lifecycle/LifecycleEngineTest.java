@@ -266,6 +266,15 @@ class LifecycleEngineTest {
         }
 
         @Test
+        void theWritersProviderIsOneSeriesWhateverItsSpelling() {
+            List<EventRecord> lower = new KbScript(EXCH, "msexchangeis").events(BACKUP_START, PREPARED).build();
+            LifecycleEngine engine = engine(lower);
+            EngineSnapshot snap = engine.snapshotAt(engine.latestEventTime());
+            assertThat(snap.events()).extracting(EventCount::provider).containsOnly(VssEvents.PROVIDER);
+            assertThat(snap.computers()).singleElement().satisfies(c -> assertThat(c.backupInProgress()).isTrue());
+        }
+
+        @Test
         void computersAreFollowedIndependentlyInOneStream() {
             List<EventRecord> a = new KbScript("EXCH01").events(BACKUP_START, PREPARED, ABORT, BACKUP_START,
                     PREPARE_REFUSED).build();
