@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /** Connects one source to the engine, its health metrics and the persisted checkpoints. */
 final class SourceSink implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(SourceSink.class);
+    private static final long LOGGED_IN_FULL = 20;
+    private static final long LOG_EVERY = 1000;
 
     private final LifecycleEngine engine;
     private final SourceStatus status;
@@ -47,8 +49,14 @@ final class SourceSink implements EventSink {
 
     @Override
     public void error(SourceError error) {
-        status.error(error.kind());
-        LOG.warn("source {}: {}", status.name(), error);
+        // A badly damaged file can hold thousands of bad events: the log names the first ones, then samples.
+        long count = status.error(error.kind());
+        if (count <= LOGGED_IN_FULL) {
+            LOG.warn("source {}: {}{}", status.name(), error, count == LOGGED_IN_FULL
+                    ? "; further errors of this kind are logged every " + LOG_EVERY + "th" : "");
+        } else if (count % LOG_EVERY == 0) {
+            LOG.warn("source {}: {} ({} errors of this kind so far)", status.name(), error, count);
+        }
     }
 
     @Override

@@ -32,8 +32,9 @@ public final class SourceStatus {
         }
     }
 
-    public synchronized void error(String kind) {
-        errors.merge(kind, 1L, Long::sum);
+    /** Counts one error of {@code kind}; returns how many of that kind there are now. */
+    public synchronized long error(String kind) {
+        return errors.merge(kind, 1L, Long::sum);
     }
 
     public synchronized void missed(long count) {
