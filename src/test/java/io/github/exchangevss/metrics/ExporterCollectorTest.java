@@ -13,20 +13,12 @@ import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.source.SourceStatus;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -242,25 +234,6 @@ class ExporterCollectorTest {
                 .contains("# TYPE exchange_vss_backup_duration_seconds histogram\n")
                 .contains("exchange_vss_backup_duration_seconds_bucket{computer=\"EXCH-OK\",le=\"+Inf\",} 1.0\n")
                 .doesNotContain("_created");
-        assertThat(promtoolCheckMetrics(exposition)).isEmpty();
-    }
-
-    /** promtool's findings on the exposition; empty when it has none. */
-    private static String promtoolCheckMetrics(String exposition) throws IOException, InterruptedException {
-        boolean present = System.getenv("PATH") != null && List.of(System.getenv("PATH").split(File.pathSeparator))
-                .stream().anyMatch(dir -> Files.isExecutable(Path.of(dir, "promtool")));
-        if (!present) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("promtool is not on PATH; CI must install it (Debian package prometheus)");
-            }
-            Assumptions.abort("promtool is not on PATH; install the Debian package prometheus to lint the exposition");
-        }
-        Process process = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(exposition.getBytes(StandardCharsets.UTF_8));
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-        return output;
+        assertThat(PromtoolCheck.checkMetrics(exposition)).isEmpty();
     }
 }
