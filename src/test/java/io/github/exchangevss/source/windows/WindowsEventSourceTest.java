@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 
 class WindowsEventSourceTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-03-08T12:00:00Z"), ZoneOffset.UTC);
@@ -513,8 +511,11 @@ class WindowsEventSourceTest {
     @Nested
     class Platform {
         @Test
-        @DisabledOnOs(OS.WINDOWS)
-        void elsewhereThanWindowsTheSourceRefusesToStartAndNamesTheAlternatives() {
+        void onlyWindowsStartsTheSourceElsewhereTheAlternativesAreNamed() throws Exception {
+            if (com.sun.jna.Platform.isWindows()) {
+                WindowsEventSource.create(WindowsSourceConfig.defaults(), null).close();
+                return;
+            }
             assertThatThrownBy(() -> WindowsEventSource.create(WindowsSourceConfig.defaults(), null))
                     .isInstanceOf(SourceException.class)
                     .hasMessage("--source windows needs Windows; on this OS use --source xml:PATH,"
