@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -303,6 +304,28 @@ class FileSourceTest {
             awaitUntil("events after truncation", () -> sink.events.size() == 6);
 
             assertThat(sink.recordIds()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        }
+
+        @Test
+        void anEvtxExportReplacedByANewerOneDeliversOnlyTheNewRecords() throws Exception {
+            Instant start = Instant.parse("2026-11-20T02:00:00Z");
+            List<EventRecord> first = KbEvtxFixtures.goodBackup(start, 100);
+            List<EventRecord> later = KbEvtxFixtures.method2(start.plusSeconds(3600), 100 + first.size());
+            Path file = EvtxWriter.write(dir.resolve("Application.evtx"), first);
+            startFollowing("evtx:" + dir, null);
+            awaitUntil("the first export", () -> sink.events.size() == first.size());
+
+            // wevtutil epl writes the whole log again: the old records and the new ones.
+            List<EventRecord> all = new ArrayList<>(first);
+            all.addAll(later);
+            // Written outside the followed folder, then moved in, as a copy onto the share would end.
+            Path staging = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-staging"));
+            Path newer = EvtxWriter.write(staging.resolve("Application.evtx"), all);
+            Files.move(newer, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            awaitUntil("the newer export", () -> sink.events.size() == all.size());
+
+            assertThat(sink.events).isEqualTo(all);
+            assertThat(sink.errors).isEmpty();
         }
 
         @Test
