@@ -36,6 +36,9 @@ class FileSourceTest {
 
     @TempDir
     Path dir;
+    /** Where a new file is prepared before it is moved into the followed folder. */
+    @TempDir
+    Path staging;
 
     private final RecordingSink sink = new RecordingSink();
     private FileSource following;
@@ -319,7 +322,6 @@ class FileSourceTest {
             List<EventRecord> all = new ArrayList<>(first);
             all.addAll(later);
             // Written outside the followed folder, then moved in, as a copy onto the share would end.
-            Path staging = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-staging"));
             Path newer = EvtxWriter.write(staging.resolve("Application.evtx"), all);
             Files.move(newer, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             awaitUntil("the newer export", () -> sink.events.size() == all.size());
