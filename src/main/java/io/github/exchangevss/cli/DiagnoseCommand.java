@@ -17,6 +17,9 @@ import io.github.exchangevss.source.file.EventFileReader;
 import io.github.exchangevss.source.file.LogFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,8 +91,9 @@ final class DiagnoseCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 unreadable = true;
-                fileErrors.add(new SourceError("unreadable_file", file.toString(), String.valueOf(e.getMessage())));
-                err.println("diagnose: cannot read " + file + ": " + e.getMessage());
+                String why = why(e);
+                fileErrors.add(new SourceError("unreadable_file", file.toString(), why));
+                err.println("diagnose: cannot read " + file + ": " + why);
             }
             summaries.add(new DiagnoseReport.FileSummary(file.toString(), count, fileErrors.size()));
             errors.addAll(fileErrors);
@@ -105,6 +109,20 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         out.flush();
         return unreadable ? 1 : 0;
+    }
+
+    /** The JDK names only the path for these; say what is wrong with it. */
+    private static String why(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "access denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     private static ObjectMapper json() {

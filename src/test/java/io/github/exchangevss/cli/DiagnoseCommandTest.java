@@ -140,7 +140,7 @@ class DiagnoseCommandTest {
             Path m3 = evtx("m3", KbSituation.method3().events());
             Run run = diagnose("--format", "json", missing.toString(), m3.toString());
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err()).contains(missing.toString());
+            assertThat(run.err()).contains("cannot read " + missing + ": no such file");
             assertComputers(run.json(), KbSituation.method3().expected());
         }
 
