@@ -17,9 +17,6 @@ import io.github.exchangevss.source.file.EventFileReader;
 import io.github.exchangevss.source.file.LogFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,7 +88,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 unreadable = true;
-                String why = why(e);
+                String why = LogFiles.describe(e);
                 fileErrors.add(new SourceError("unreadable_file", file.toString(), why));
                 err.println("diagnose: cannot read " + file + ": " + why);
             }
@@ -109,20 +106,6 @@ final class DiagnoseCommand implements Callable<Integer> {
         }
         out.flush();
         return unreadable ? 1 : 0;
-    }
-
-    /** The JDK names only the path for these; say what is wrong with it. */
-    private static String why(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "access denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return String.valueOf(e.getMessage());
     }
 
     private static ObjectMapper json() {

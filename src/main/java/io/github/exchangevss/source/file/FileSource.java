@@ -149,9 +149,9 @@ public final class FileSource implements EventSource {
             return entries.filter(Files::isRegularFile).filter(file -> !isHidden(file)).sorted().toList();
         } catch (IOException e) {
             if (!follow) {
-                throw new SourceException(name + ": cannot list directory " + path + ": " + e.getMessage(), e);
+                throw new SourceException(name + ": cannot list directory " + path + ": " + LogFiles.describe(e), e);
             }
-            sink.error(new SourceError("read_error", path.toString(), "cannot list directory: " + e.getMessage()));
+            sink.error(new SourceError("read_error", path.toString(), "cannot list directory: " + LogFiles.describe(e)));
             return List.of();
         }
     }
@@ -279,7 +279,7 @@ public final class FileSource implements EventSource {
     }
 
     private void reportOnce(TrackedFile tracked, EventSink sink, Path file, IOException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = LogFiles.describe(e);
         if (tracked == null || !message.equals(tracked.lastError)) {
             sink.error(new SourceError("read_error", file.toString(), message));
         }

@@ -71,6 +71,14 @@ class LogFilesTest {
     }
 
     @Test
+    void aMissingFileIsDescribedInWordsNotOnlyByItsPath() {
+        Path missing = dir.resolve("gone.evtx");
+        assertThatThrownBy(() -> LogFiles.open(missing, errors::add))
+                .isInstanceOfSatisfying(IOException.class, e -> assertThat(LogFiles.describe(e)).isEqualTo("no such file"));
+        assertThat(LogFiles.describe(new IOException("disk on fire"))).isEqualTo("disk on fire");
+    }
+
+    @Test
     void shortAndEmptyFilesAreXml() throws IOException {
         Path empty = Files.createFile(dir.resolve("empty"));
         Path shortFile = Files.writeString(dir.resolve("short"), "Elf");
