@@ -2,6 +2,7 @@ package io.github.exchangevss.cli;
 
 import static io.github.exchangevss.config.ExporterConfig.KEYS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -87,6 +88,16 @@ class CliTest {
             Run run = serve(flag + "=6x");
             assertThat(run.exitCode()).isEqualTo(2);
             assertThat(run.err()).contains(flag, "6x");
+        }
+
+        @Test
+        void theLiveSourceElsewhereThanWindowsNamesTheAlternatives() {
+            assumeFalse(com.sun.jna.Platform.isWindows(), "on Windows the live source starts instead");
+            for (String[] args : new String[][] {{"--source", "windows"}, {"--source.windows.server", "EXCH02"}}) {
+                Run run = cli(args);
+                assertThat(run.exitCode()).isEqualTo(2);
+                assertThat(run.err()).contains("--source windows needs Windows", "xml:PATH", "evtx:PATH", "demo");
+            }
         }
 
         @Test
