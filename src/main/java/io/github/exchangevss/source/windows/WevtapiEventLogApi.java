@@ -1,5 +1,6 @@
 package io.github.exchangevss.source.windows;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
@@ -57,7 +58,16 @@ final class WevtapiEventLogApi implements EventLogApi {
     }
 
     private static EventLogException error(String call, int code) {
-        return new EventLogException(call, code, Kernel32Util.formatMessage(code).strip());
+        return new EventLogException(call, code, systemText(code));
+    }
+
+    /** FormatMessage has no text for some codes and then throws: that must not hide the failure being reported. */
+    private static String systemText(int code) {
+        try {
+            return Kernel32Util.formatMessage(code).strip();
+        } catch (LastErrorException e) {
+            return "Win32 error";
+        }
     }
 
     private static void closeHandle(EVT_HANDLE handle) {
@@ -172,17 +182,35 @@ final class WevtapiEventLogApi implements EventLogApi {
             if (publisher == null) {
                 return null;
             }
+            // Sizes are in characters (WCHARs) here, not bytes as for EvtRender.
             int flags = Winevt.EVT_FORMAT_MESSAGE_FLAGS.EvtFormatMessageEvent;
             IntByReference used = new IntByReference();
-            if (Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, 0, null, used)
-                    || Native.getLastError() != WinError.ERROR_INSUFFICIENT_BUFFER) {
+            if (Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, 0, null, used)) {
+                return null; // nothing to format
+            }
+            int code = Native.getLastError();
+            if ((code != WinError.ERROR_INSUFFICIENT_BUFFER && !partialMessage(code)) || used.getValue() <= 0) {
+                // Mostly ERROR_EVT_MESSAGE_NOT_FOUND / _ID_NOT_FOUND / _LOCALE_NOT_FOUND: no text for this event here.
                 return null;
             }
             char[] buffer = new char[used.getValue()];
-            if (!Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, buffer.length, buffer, used)) {
+            if (!Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, buffer.length, buffer, used)
+                    && !partialMessage(Native.getLastError())) {
                 return null;
             }
-            return Native.toString(buffer);
+            String message = Native.toString(buffer);
+            return message.isEmpty() ? null : message;
+        }
+
+        /**
+         * Codes with which EvtFormatMessage still returns the message, with the inserts it could not resolve left
+         * as %n. The documentation does not list them; .NET's EventLogRecord and Get-WinEvent use the text then,
+         * so we do too, on the sizing call as on the second one.
+         */
+        private static boolean partialMessage(int code) {
+            return code == WinError.ERROR_EVT_UNRESOLVED_VALUE_INSERT
+                    || code == WinError.ERROR_EVT_UNRESOLVED_PARAMETER_INSERT
+                    || code == WinError.ERROR_EVT_MAX_INSERTS_REACHED;
         }
 
         @Override
