@@ -25,10 +25,11 @@ import java.util.Map;
  */
 final class WevtapiEventLogApi implements EventLogApi {
     private static final int INFINITE = -1;
-    /** EVT_VARIANT is 16 bytes: an 8-byte value, Count, Type. */
+    /** EVT_VARIANT is 16 bytes on 32- and 64-bit Windows: an 8-byte union, DWORD Count, DWORD Type. */
     private static final int VARIANT_BYTES = 16;
     private static final int VARIANT_TYPE_OFFSET = 12;
     private static final int EVT_VAR_TYPE_NULL = 0;
+    private static final int EVT_VAR_TYPE_UINT64 = 10;
 
     @Override
     public Session openSession(RemoteLogin login) throws EventLogException {
@@ -126,8 +127,13 @@ final class WevtapiEventLogApi implements EventLogApi {
                         (int) variant.size(), variant, used)) {
                     throw lastError("EvtGetLogInfo " + channel);
                 }
-                // An empty log has no oldest record: EvtVarTypeNull.
-                return variant.getInt(VARIANT_TYPE_OFFSET) == EVT_VAR_TYPE_NULL ? 0 : variant.getLong(0);
+                int type = variant.getInt(VARIANT_TYPE_OFFSET);
+                return switch (type) {
+                    case EVT_VAR_TYPE_UINT64 -> variant.getLong(0);
+                    case EVT_VAR_TYPE_NULL -> 0; // an empty log may have no oldest record
+                    default -> throw error("EvtGetLogInfo " + channel + " (oldest record number of variant type " + type + ")",
+                            WinError.ERROR_INVALID_DATA);
+                };
             } finally {
                 closeHandle(logHandle);
             }
