@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.Kernel32Util;
+import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.Wevtapi;
@@ -24,7 +25,15 @@ import java.util.Map;
  * {@link Wevtapi#INSTANCE} loads the DLL. Every handle it hands out is closed with EvtClose/CloseHandle.
  */
 final class WevtapiEventLogApi implements EventLogApi {
-    private static final int INFINITE = -1;
+    /**
+     * EvtNext's timeout: none. The Microsoft sample passes INFINITE, but in MS-EVEN6 a remote pull
+     * (EvtRpcRemoteSubscriptionNext) is a blocking call that waits up to that time for events, which would stall
+     * the loop on a quiet subscription (the System clear watch) and keep close() waiting. .NET's EventLogWatcher
+     * reads the same kind of subscription with 0; ERROR_TIMEOUT then means, like ERROR_NO_MORE_ITEMS, none now.
+     */
+    private static final int NO_WAIT = 0;
+    /** WaitForMultipleObjects takes at most MAXIMUM_WAIT_OBJECTS handles. */
+    private static final int MAXIMUM_WAIT_OBJECTS = 64;
     /** EVT_VARIANT is 16 bytes on 32- and 64-bit Windows: an 8-byte union, DWORD Count, DWORD Type. */
     private static final int VARIANT_BYTES = 16;
     private static final int VARIANT_TYPE_OFFSET = 12;
@@ -167,13 +176,21 @@ final class WevtapiEventLogApi implements EventLogApi {
         }
 
         @Override
-        public void await(Collection<Subscription> subscriptions, Duration timeout) {
-            HANDLE[] signals = subscriptions.stream().map(s -> ((WevtSubscription) s).signal).toArray(HANDLE[]::new);
-            if (signals.length == 0) {
-                return;
+        public void await(Collection<Subscription> subscriptions, Duration timeout) throws InterruptedException {
+            // Beyond 64 signals the rest are not waited on, but still read each round, at most one timeout late.
+            HANDLE[] signals = subscriptions.stream().limit(MAXIMUM_WAIT_OBJECTS)
+                    .map(s -> ((WevtSubscription) s).signal).toArray(HANDLE[]::new);
+            int millis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE - 1); // -1 would be INFINITE
+            // A timeout just means: look again. A failed wait returns at once: sleep instead of spinning, and let
+            // next() report what is wrong with the handles.
+            if (signals.length == 0
+                    || Kernel32.INSTANCE.WaitForMultipleObjects(signals.length, signals, false, millis) == WinBase.WAIT_FAILED) {
+                Thread.sleep(millis);
             }
-            // Timeout and failure both just mean: look again; next() reports what is wrong.
-            Kernel32.INSTANCE.WaitForMultipleObjects(signals.length, signals, false, (int) timeout.toMillis());
+            // The native wait does not see Java interrupts; the fake's Object.wait does, and so must this.
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
 
         String formatMessage(EVT_HANDLE event, String provider) {
@@ -255,7 +272,7 @@ final class WevtapiEventLogApi implements EventLogApi {
         private List<Event> take(int max) throws EventLogException {
             EVT_HANDLE[] handles = new EVT_HANDLE[max];
             IntByReference returned = new IntByReference();
-            if (!Wevtapi.INSTANCE.EvtNext(subscription, max, handles, INFINITE, 0, returned)) {
+            if (!Wevtapi.INSTANCE.EvtNext(subscription, max, handles, NO_WAIT, 0, returned)) {
                 int code = Native.getLastError();
                 if (code == WinError.ERROR_NO_MORE_ITEMS || code == WinError.ERROR_TIMEOUT) {
                     return List.of();
