@@ -3,6 +3,7 @@ package io.github.exchangevss.source.windows;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.Kernel32Util;
 import com.sun.jna.platform.win32.WinBase;
@@ -45,13 +46,37 @@ final class WevtapiEventLogApi implements EventLogApi {
         if (login == null) {
             return new WevtSession(null);
         }
+        // Field order Server, User, Domain, Password, Flags as in winevt.h; jna-platform writes the strings as UTF-16.
         Winevt.EVT_RPC_LOGIN rpcLogin = new Winevt.EVT_RPC_LOGIN(login.server(), login.user(), login.domain(),
                 login.password(), Winevt.EVT_RPC_LOGIN_FLAGS.EvtRpcLoginAuthNegotiate);
-        EVT_HANDLE session = Wevtapi.INSTANCE.EvtOpenSession(Winevt.EVT_LOGIN_CLASS.EvtRpcLogin, rpcLogin, 0, 0);
-        if (session == null) {
-            throw lastError("EvtOpenSession " + login);
+        rpcLogin.setAutoRead(false); // an [in] structure: reading it back would only copy the password again
+        try {
+            // Credentials are only checked when the session is first used (ERROR_ACCESS_DENIED or
+            // ERROR_LOGON_FAILURE then), so a NULL here is about the arguments or memory.
+            EVT_HANDLE session = Wevtapi.INSTANCE.EvtOpenSession(Winevt.EVT_LOGIN_CLASS.EvtRpcLogin, rpcLogin, 0, 0);
+            if (session == null) {
+                throw lastError("EvtOpenSession " + login);
+            }
+            return new WevtSession(session);
+        } finally {
+            wipePassword(rpcLogin);
         }
-        return new WevtSession(session);
+    }
+
+    /**
+     * Zeroes the native UTF-16 copy of the password that JNA wrote for the structure, as the EVT_RPC_LOGIN
+     * documentation advises once EvtOpenSession has returned; JNA would only free it, uncleared, when the structure
+     * is collected. (The Java string itself cannot be cleared.)
+     */
+    static void wipePassword(Winevt.EVT_RPC_LOGIN rpcLogin) {
+        if (rpcLogin.Password == null) {
+            return;
+        }
+        // Server, User, Domain and Password are pointers, so Password is the fourth.
+        Pointer password = rpcLogin.getPointer().getPointer(3L * Native.POINTER_SIZE);
+        if (password != null) {
+            password.setMemory(0, (rpcLogin.Password.length() + 1L) * Native.WCHAR_SIZE, (byte) 0);
+        }
     }
 
     @Override

@@ -46,8 +46,9 @@ public final class Win32Error {
     public static String hint(int code) {
         return switch (code) {
             case ERROR_EVT_CHANNEL_NOT_FOUND -> "check source.windows.channels against 'wevtutil el'";
-            case ERROR_ACCESS_DENIED ->
-                    "add the service account to the Event Log Readers group (on the remote server for source.windows.server)";
+            // EvtOpenSession documents a wrong remote password as ERROR_ACCESS_DENIED, not ERROR_LOGON_FAILURE.
+            case ERROR_ACCESS_DENIED -> "add the service account to the Event Log Readers group (on the remote server for"
+                    + " source.windows.server; there also check source.windows.username and its password)";
             case ERROR_LOGON_FAILURE -> "check source.windows.username and its password file or environment variable";
             case RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED, RPC_S_CALL_FAILED_DNE, EPT_S_NOT_REGISTERED ->
                     "check that the server is up and the firewall allows 'Remote Event Log Management'";
