@@ -13,6 +13,8 @@ public final class Win32Error {
     public static final int RPC_S_CALL_FAILED = 1726;
     public static final int RPC_S_CALL_FAILED_DNE = 1727;
     public static final int EPT_S_NOT_REGISTERED = 1753;
+    /** EvtNext: the batch of events is too large for one RPC reply ("The array bounds are invalid."). */
+    public static final int RPC_S_INVALID_BOUND = 1734;
     public static final int ERROR_EVT_INVALID_QUERY = 15001;
     public static final int ERROR_EVT_CHANNEL_NOT_FOUND = 15007;
     public static final int ERROR_EVT_QUERY_RESULT_STALE = 15011;
