@@ -105,6 +105,21 @@ final class WevtapiEventLogApi implements EventLogApi {
         }
     }
 
+    /** EvtGetExtendedStatus: the service's detail of the last error on this thread, or null. Sizes in characters. */
+    private static String extendedStatus() {
+        IntByReference used = new IntByReference();
+        if (Wevtapi.INSTANCE.EvtGetExtendedStatus(0, null, used) != WinError.ERROR_INSUFFICIENT_BUFFER
+                || used.getValue() <= 0) {
+            return null;
+        }
+        char[] buffer = new char[used.getValue()];
+        if (Wevtapi.INSTANCE.EvtGetExtendedStatus(buffer.length, buffer, used) != WinError.ERROR_SUCCESS) {
+            return null;
+        }
+        String detail = Native.toString(buffer).strip();
+        return detail.isEmpty() ? null : detail;
+    }
+
     private static void closeHandle(EVT_HANDLE handle) {
         if (handle != null) {
             Wevtapi.INSTANCE.EvtClose(handle);
@@ -119,9 +134,10 @@ final class WevtapiEventLogApi implements EventLogApi {
             return "";
         }
         int code = Native.getLastError();
-        if (code != WinError.ERROR_INSUFFICIENT_BUFFER) {
+        if (code != WinError.ERROR_INSUFFICIENT_BUFFER || used.getValue() <= 0) {
             throw error(call, code);
         }
+        // BufferUsed is in bytes here (EvtFormatMessage counts characters); the XML is UTF-16 with its NUL.
         Memory buffer = new Memory(used.getValue());
         if (!Wevtapi.INSTANCE.EvtRender(null, handle, flags, (int) buffer.size(), buffer, used, properties)) {
             throw lastError(call);
@@ -193,9 +209,12 @@ final class WevtapiEventLogApi implements EventLogApi {
             EVT_HANDLE subscription = Wevtapi.INSTANCE.EvtSubscribe(session, new EVT_HANDLE(signal.getPointer()), null, query.toXml(),
                     bookmarkHandle, null, null, flags);
             if (subscription == null) {
-                EventLogException e = lastError("EvtSubscribe " + query.channel());
+                int code = Native.getLastError();
+                // Where the XPath is wrong; only to be had before any other Windows Event Log call.
+                String detail = code == Win32Error.ERROR_EVT_INVALID_QUERY ? extendedStatus() : null;
                 Kernel32.INSTANCE.CloseHandle(signal);
-                throw e;
+                throw new EventLogException("EvtSubscribe " + query.channel(), code,
+                        detail == null ? systemText(code) : systemText(code) + " " + detail);
             }
             return new WevtSubscription(this, query.channel(), subscription, signal);
         }
