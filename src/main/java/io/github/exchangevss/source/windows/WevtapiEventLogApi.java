@@ -1,9 +1,12 @@
 package io.github.exchangevss.source.windows;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.Kernel32Util;
+import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT.HANDLE;
 import com.sun.jna.platform.win32.Wevtapi;
@@ -23,24 +26,57 @@ import java.util.Map;
  * {@link Wevtapi#INSTANCE} loads the DLL. Every handle it hands out is closed with EvtClose/CloseHandle.
  */
 final class WevtapiEventLogApi implements EventLogApi {
-    private static final int INFINITE = -1;
-    /** EVT_VARIANT is 16 bytes: an 8-byte value, Count, Type. */
+    /**
+     * EvtNext's timeout: none. The Microsoft sample passes INFINITE, but in MS-EVEN6 a remote pull
+     * (EvtRpcRemoteSubscriptionNext) is a blocking call that waits up to that time for events, which would stall
+     * the loop on a quiet subscription (the System clear watch) and keep close() waiting. .NET's EventLogWatcher
+     * reads the same kind of subscription with 0; ERROR_TIMEOUT then means, like ERROR_NO_MORE_ITEMS, none now.
+     */
+    private static final int NO_WAIT = 0;
+    /** WaitForMultipleObjects takes at most MAXIMUM_WAIT_OBJECTS handles. */
+    private static final int MAXIMUM_WAIT_OBJECTS = 64;
+    /** EVT_VARIANT is 16 bytes on 32- and 64-bit Windows: an 8-byte union, DWORD Count, DWORD Type. */
     private static final int VARIANT_BYTES = 16;
     private static final int VARIANT_TYPE_OFFSET = 12;
     private static final int EVT_VAR_TYPE_NULL = 0;
+    private static final int EVT_VAR_TYPE_UINT64 = 10;
 
     @Override
     public Session openSession(RemoteLogin login) throws EventLogException {
         if (login == null) {
             return new WevtSession(null);
         }
+        // Field order Server, User, Domain, Password, Flags as in winevt.h; jna-platform writes the strings as UTF-16.
         Winevt.EVT_RPC_LOGIN rpcLogin = new Winevt.EVT_RPC_LOGIN(login.server(), login.user(), login.domain(),
                 login.password(), Winevt.EVT_RPC_LOGIN_FLAGS.EvtRpcLoginAuthNegotiate);
-        EVT_HANDLE session = Wevtapi.INSTANCE.EvtOpenSession(Winevt.EVT_LOGIN_CLASS.EvtRpcLogin, rpcLogin, 0, 0);
-        if (session == null) {
-            throw lastError("EvtOpenSession " + login);
+        rpcLogin.setAutoRead(false); // an [in] structure: reading it back would only copy the password again
+        try {
+            // Credentials are only checked when the session is first used (ERROR_ACCESS_DENIED or
+            // ERROR_LOGON_FAILURE then), so a NULL here is about the arguments or memory.
+            EVT_HANDLE session = Wevtapi.INSTANCE.EvtOpenSession(Winevt.EVT_LOGIN_CLASS.EvtRpcLogin, rpcLogin, 0, 0);
+            if (session == null) {
+                throw lastError("EvtOpenSession " + login);
+            }
+            return new WevtSession(session);
+        } finally {
+            wipePassword(rpcLogin);
         }
-        return new WevtSession(session);
+    }
+
+    /**
+     * Zeroes the native UTF-16 copy of the password that JNA wrote for the structure, as the EVT_RPC_LOGIN
+     * documentation advises once EvtOpenSession has returned; JNA would only free it, uncleared, when the structure
+     * is collected. (The Java string itself cannot be cleared.)
+     */
+    static void wipePassword(Winevt.EVT_RPC_LOGIN rpcLogin) {
+        if (rpcLogin.Password == null) {
+            return;
+        }
+        // Server, User, Domain and Password are pointers, so Password is the fourth.
+        Pointer password = rpcLogin.getPointer().getPointer(3L * Native.POINTER_SIZE);
+        if (password != null) {
+            password.setMemory(0, (rpcLogin.Password.length() + 1L) * Native.WCHAR_SIZE, (byte) 0);
+        }
     }
 
     @Override
@@ -57,7 +93,31 @@ final class WevtapiEventLogApi implements EventLogApi {
     }
 
     private static EventLogException error(String call, int code) {
-        return new EventLogException(call, code, Kernel32Util.formatMessage(code).strip());
+        return new EventLogException(call, code, systemText(code));
+    }
+
+    /** FormatMessage has no text for some codes and then throws: that must not hide the failure being reported. */
+    private static String systemText(int code) {
+        try {
+            return Kernel32Util.formatMessage(code).strip();
+        } catch (LastErrorException e) {
+            return "Win32 error";
+        }
+    }
+
+    /** EvtGetExtendedStatus: the service's detail of the last error on this thread, or null. Sizes in characters. */
+    private static String extendedStatus() {
+        IntByReference used = new IntByReference();
+        if (Wevtapi.INSTANCE.EvtGetExtendedStatus(0, null, used) != WinError.ERROR_INSUFFICIENT_BUFFER
+                || used.getValue() <= 0) {
+            return null;
+        }
+        char[] buffer = new char[used.getValue()];
+        if (Wevtapi.INSTANCE.EvtGetExtendedStatus(buffer.length, buffer, used) != WinError.ERROR_SUCCESS) {
+            return null;
+        }
+        String detail = Native.toString(buffer).strip();
+        return detail.isEmpty() ? null : detail;
     }
 
     private static void closeHandle(EVT_HANDLE handle) {
@@ -74,9 +134,10 @@ final class WevtapiEventLogApi implements EventLogApi {
             return "";
         }
         int code = Native.getLastError();
-        if (code != WinError.ERROR_INSUFFICIENT_BUFFER) {
+        if (code != WinError.ERROR_INSUFFICIENT_BUFFER || used.getValue() <= 0) {
             throw error(call, code);
         }
+        // BufferUsed is in bytes here (EvtFormatMessage counts characters); the XML is UTF-16 with its NUL.
         Memory buffer = new Memory(used.getValue());
         if (!Wevtapi.INSTANCE.EvtRender(null, handle, flags, (int) buffer.size(), buffer, used, properties)) {
             throw lastError(call);
@@ -116,8 +177,13 @@ final class WevtapiEventLogApi implements EventLogApi {
                         (int) variant.size(), variant, used)) {
                     throw lastError("EvtGetLogInfo " + channel);
                 }
-                // An empty log has no oldest record: EvtVarTypeNull.
-                return variant.getInt(VARIANT_TYPE_OFFSET) == EVT_VAR_TYPE_NULL ? 0 : variant.getLong(0);
+                int type = variant.getInt(VARIANT_TYPE_OFFSET);
+                return switch (type) {
+                    case EVT_VAR_TYPE_UINT64 -> variant.getLong(0);
+                    case EVT_VAR_TYPE_NULL -> 0; // an empty log may have no oldest record
+                    default -> throw error("EvtGetLogInfo " + channel + " (oldest record number of variant type " + type + ")",
+                            WinError.ERROR_INVALID_DATA);
+                };
             } finally {
                 closeHandle(logHandle);
             }
@@ -143,21 +209,32 @@ final class WevtapiEventLogApi implements EventLogApi {
             EVT_HANDLE subscription = Wevtapi.INSTANCE.EvtSubscribe(session, new EVT_HANDLE(signal.getPointer()), null, query.toXml(),
                     bookmarkHandle, null, null, flags);
             if (subscription == null) {
-                EventLogException e = lastError("EvtSubscribe " + query.channel());
+                int code = Native.getLastError();
+                // Where the XPath is wrong; only to be had before any other Windows Event Log call.
+                String detail = code == Win32Error.ERROR_EVT_INVALID_QUERY ? extendedStatus() : null;
                 Kernel32.INSTANCE.CloseHandle(signal);
-                throw e;
+                throw new EventLogException("EvtSubscribe " + query.channel(), code,
+                        detail == null ? systemText(code) : systemText(code) + " " + detail);
             }
             return new WevtSubscription(this, query.channel(), subscription, signal);
         }
 
         @Override
-        public void await(Collection<Subscription> subscriptions, Duration timeout) {
-            HANDLE[] signals = subscriptions.stream().map(s -> ((WevtSubscription) s).signal).toArray(HANDLE[]::new);
-            if (signals.length == 0) {
-                return;
+        public void await(Collection<Subscription> subscriptions, Duration timeout) throws InterruptedException {
+            // Beyond 64 signals the rest are not waited on, but still read each round, at most one timeout late.
+            HANDLE[] signals = subscriptions.stream().limit(MAXIMUM_WAIT_OBJECTS)
+                    .map(s -> ((WevtSubscription) s).signal).toArray(HANDLE[]::new);
+            int millis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE - 1); // -1 would be INFINITE
+            // A timeout just means: look again. A failed wait returns at once: sleep instead of spinning, and let
+            // next() report what is wrong with the handles.
+            if (signals.length == 0
+                    || Kernel32.INSTANCE.WaitForMultipleObjects(signals.length, signals, false, millis) == WinBase.WAIT_FAILED) {
+                Thread.sleep(millis);
             }
-            // Timeout and failure both just mean: look again; next() reports what is wrong.
-            Kernel32.INSTANCE.WaitForMultipleObjects(signals.length, signals, false, (int) timeout.toMillis());
+            // The native wait does not see Java interrupts; the fake's Object.wait does, and so must this.
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
 
         String formatMessage(EVT_HANDLE event, String provider) {
@@ -172,17 +249,35 @@ final class WevtapiEventLogApi implements EventLogApi {
             if (publisher == null) {
                 return null;
             }
+            // Sizes are in characters (WCHARs) here, not bytes as for EvtRender.
             int flags = Winevt.EVT_FORMAT_MESSAGE_FLAGS.EvtFormatMessageEvent;
             IntByReference used = new IntByReference();
-            if (Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, 0, null, used)
-                    || Native.getLastError() != WinError.ERROR_INSUFFICIENT_BUFFER) {
+            if (Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, 0, null, used)) {
+                return null; // nothing to format
+            }
+            int code = Native.getLastError();
+            if ((code != WinError.ERROR_INSUFFICIENT_BUFFER && !partialMessage(code)) || used.getValue() <= 0) {
+                // Mostly ERROR_EVT_MESSAGE_NOT_FOUND / _ID_NOT_FOUND / _LOCALE_NOT_FOUND: no text for this event here.
                 return null;
             }
             char[] buffer = new char[used.getValue()];
-            if (!Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, buffer.length, buffer, used)) {
+            if (!Wevtapi.INSTANCE.EvtFormatMessage(publisher, event, 0, 0, null, flags, buffer.length, buffer, used)
+                    && !partialMessage(Native.getLastError())) {
                 return null;
             }
-            return Native.toString(buffer);
+            String message = Native.toString(buffer);
+            return message.isEmpty() ? null : message;
+        }
+
+        /**
+         * Codes with which EvtFormatMessage still returns the message, with the inserts it could not resolve left
+         * as %n. The documentation does not list them; .NET's EventLogRecord and Get-WinEvent use the text then,
+         * so we do too, on the sizing call as on the second one.
+         */
+        private static boolean partialMessage(int code) {
+            return code == WinError.ERROR_EVT_UNRESOLVED_VALUE_INSERT
+                    || code == WinError.ERROR_EVT_UNRESOLVED_PARAMETER_INSERT
+                    || code == WinError.ERROR_EVT_MAX_INSERTS_REACHED;
         }
 
         @Override
@@ -221,7 +316,7 @@ final class WevtapiEventLogApi implements EventLogApi {
         private List<Event> take(int max) throws EventLogException {
             EVT_HANDLE[] handles = new EVT_HANDLE[max];
             IntByReference returned = new IntByReference();
-            if (!Wevtapi.INSTANCE.EvtNext(subscription, max, handles, INFINITE, 0, returned)) {
+            if (!Wevtapi.INSTANCE.EvtNext(subscription, max, handles, NO_WAIT, 0, returned)) {
                 int code = Native.getLastError();
                 if (code == WinError.ERROR_NO_MORE_ITEMS || code == WinError.ERROR_TIMEOUT) {
                     return List.of();

@@ -13,6 +13,8 @@ public final class Win32Error {
     public static final int RPC_S_CALL_FAILED = 1726;
     public static final int RPC_S_CALL_FAILED_DNE = 1727;
     public static final int EPT_S_NOT_REGISTERED = 1753;
+    /** EvtNext: the batch of events is too large for one RPC reply ("The array bounds are invalid."). */
+    public static final int RPC_S_INVALID_BOUND = 1734;
     public static final int ERROR_EVT_INVALID_QUERY = 15001;
     public static final int ERROR_EVT_CHANNEL_NOT_FOUND = 15007;
     public static final int ERROR_EVT_QUERY_RESULT_STALE = 15011;
@@ -46,8 +48,9 @@ public final class Win32Error {
     public static String hint(int code) {
         return switch (code) {
             case ERROR_EVT_CHANNEL_NOT_FOUND -> "check source.windows.channels against 'wevtutil el'";
-            case ERROR_ACCESS_DENIED ->
-                    "add the service account to the Event Log Readers group (on the remote server for source.windows.server)";
+            // EvtOpenSession documents a wrong remote password as ERROR_ACCESS_DENIED, not ERROR_LOGON_FAILURE.
+            case ERROR_ACCESS_DENIED -> "add the service account to the Event Log Readers group (on the remote server for"
+                    + " source.windows.server; there also check source.windows.username and its password)";
             case ERROR_LOGON_FAILURE -> "check source.windows.username and its password file or environment variable";
             case RPC_S_SERVER_UNAVAILABLE, RPC_S_CALL_FAILED, RPC_S_CALL_FAILED_DNE, EPT_S_NOT_REGISTERED ->
                     "check that the server is up and the firewall allows 'Remote Event Log Management'";

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code *[System[Provider[@Name='X'] and EventID=N]]}, the lookback {@code <Suppress>} by TimeCreated against
  * its clock, strict starts after a bookmark ({@link Win32Error#ERROR_NOT_FOUND} when the bookmarked record is
  * gone), {@link Win32Error#ERROR_EVT_QUERY_RESULT_STALE} when records a subscription had not read yet were
- * overwritten, clearing with or without restarting the record numbers, and the signal a waiting reader
+ * overwritten, RPC_S_INVALID_BOUND for a batch too large for one reply ({@link #limitBatch}),
+ * clearing with or without restarting the record numbers, and the signal a waiting reader
  * wakes on. It counts open handles so tests can check that every one is closed.
  */
 final class FakeEventLogApi implements EventLogApi {
@@ -49,6 +50,7 @@ final class FakeEventLogApi implements EventLogApi {
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private final Deque<Failure> failures = new ArrayDeque<>();
     private final Map<String, String> messages = new LinkedHashMap<>();
+    private final Map<String, Integer> batchLimits = new LinkedHashMap<>();
     private final List<RemoteLogin> logins = new ArrayList<>();
     private final List<Subscribed> subscribed = new ArrayList<>();
     private long sequence;
@@ -135,6 +137,16 @@ final class FakeEventLogApi implements EventLogApi {
     void messages(String provider, String text) {
         synchronized (lock) {
             messages.put(provider, text);
+        }
+    }
+
+    /**
+     * EvtNext on the channel asking for more than {@code largest} events fails with RPC_S_INVALID_BOUND, as it does
+     * for a batch of events too large for one RPC reply, and like Windows the subscription has moved past them.
+     */
+    void limitBatch(String channel, int largest) {
+        synchronized (lock) {
+            batchLimits.put(channel, largest);
         }
     }
 
@@ -344,18 +356,26 @@ final class FakeEventLogApi implements EventLogApi {
                     throw new EventLogException("EvtNext " + query.channel(), Win32Error.ERROR_EVT_QUERY_RESULT_STALE,
                             "The query result is stale or invalid.");
                 }
-                List<Event> batch = new ArrayList<>();
+                List<Entry> taken = new ArrayList<>();
                 for (Entry e : channel.entries) {
-                    if (batch.size() == max) {
+                    if (taken.size() == max) {
                         break;
                     }
                     if (e.sequence() > cursor) {
                         cursor = e.sequence();
                         if (matches(e)) {
-                            openHandles++;
-                            batch.add(new FakeEvent(query.channel(), e));
+                            taken.add(e);
                         }
                     }
+                }
+                if (!taken.isEmpty() && max > batchLimits.getOrDefault(query.channel(), Integer.MAX_VALUE)) {
+                    throw new EventLogException("EvtNext " + query.channel(), Win32Error.RPC_S_INVALID_BOUND,
+                            "The array bounds are invalid.");
+                }
+                List<Event> batch = new ArrayList<>();
+                for (Entry e : taken) {
+                    openHandles++;
+                    batch.add(new FakeEvent(query.channel(), e));
                 }
                 return batch;
             }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.Winevt;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.source.xml.XmlEventReader;
 import java.time.Duration;
@@ -13,14 +16,30 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * The one class that calls wevtapi, against the real event log. Runs on Windows only (elsewhere the fake-driven
- * {@link WindowsEventSourceTest} covers everything around it). It reads the Application log and never writes.
+ * The one class that calls wevtapi. The tests against the real event log run on Windows only (elsewhere the
+ * fake-driven {@link WindowsEventSourceTest} covers everything around it); they read the Application log and never
+ * write. What needs no wevtapi.dll runs everywhere.
  */
-@EnabledOnOs(OS.WINDOWS)
 class WevtapiEventLogApiTest {
     private final EventLogApi api = new WevtapiEventLogApi();
 
     @Test
+    void thePasswordIsZeroedInTheNativeLoginStructureOnly() {
+        Winevt.EVT_RPC_LOGIN login = new Winevt.EVT_RPC_LOGIN("EXCH02.contoso.local", "svc-vss", "CONTOSO", "s3cret!",
+                Winevt.EVT_RPC_LOGIN_FLAGS.EvtRpcLoginAuthNegotiate);
+        login.write(); // what JNA does before the call
+        Pointer password = login.getPointer().getPointer(3L * Native.POINTER_SIZE);
+        assertThat(password.getWideString(0)).isEqualTo("s3cret!");
+
+        WevtapiEventLogApi.wipePassword(login);
+
+        assertThat(password.getByteArray(0, ("s3cret!".length() + 1) * Native.WCHAR_SIZE)).containsOnly((byte) 0);
+        assertThat(login.getPointer().getPointer(0).getWideString(0)).isEqualTo("EXCH02.contoso.local");
+        assertThat(login.getPointer().getPointer(2L * Native.POINTER_SIZE).getWideString(0)).isEqualTo("CONTOSO");
+    }
+
+    @Test
+    @EnabledOnOs(OS.WINDOWS)
     void aMissingChannelIsReportedWithItsWin32Code() throws Exception {
         try (EventLogApi.Session session = api.openSession(null)) {
             session.checkChannel("Application");
@@ -31,6 +50,7 @@ class WevtapiEventLogApiTest {
     }
 
     @Test
+    @EnabledOnOs(OS.WINDOWS)
     void readsRendersAndBookmarksApplicationEvents() throws Exception {
         try (EventLogApi.Session session = api.openSession(null);
                 EventLogApi.Bookmark bookmark = api.createBookmark(null);

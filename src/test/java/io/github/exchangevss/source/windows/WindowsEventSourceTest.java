@@ -509,6 +509,35 @@ class WindowsEventSourceTest {
     }
 
     @Nested
+    class LargeEvents {
+        @Test
+        void aBatchTooLargeForOneReplyIsReadAgainFromTheBookmarkInSmallerBatches() throws Exception {
+            try (Running run = new Running(local(), null)) {
+                run.sink.awaitUpAfter(0);
+                api.logAll("Application", LIVE.subList(0, 2));
+                run.sink.awaitEvents(2);
+                run.sink.awaitPosition("Application", 2);
+
+                api.limitBatch("Application", 10); // 64, 32 and 16 fail, each time skipping the events
+                api.logAll("Application", LIVE.subList(2, 6));
+                run.sink.awaitEvents(6);
+                api.log("Application", LIVE.get(6)); // anything read twice would come before this one
+                run.sink.awaitEvents(7);
+
+                assertThat(times(run.sink.events())).containsExactlyElementsOf(timesOf(LIVE.subList(0, 7)));
+                assertThat(run.sink.errors()).isEmpty();
+                assertThat(run.sink.ups()).doesNotContain(false);
+                assertThat(sleeps()).isEmpty();
+            }
+            assertThat(api.subscribed()).filteredOn(s -> s.channel().equals("Application")).containsExactly(
+                    new Subscribed("Application", Start.OLDEST, Duration.ofDays(7), null),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L));
+        }
+    }
+
+    @Nested
     class Platform {
         @Test
         void onlyWindowsStartsTheSourceElsewhereTheAlternativesAreNamed() throws Exception {
