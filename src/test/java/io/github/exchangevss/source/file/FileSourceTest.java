@@ -7,7 +7,7 @@ import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.evtx.EvtxWriter;
 import io.github.exchangevss.evtx.KbEvtxFixtures;
 import io.github.exchangevss.scenario.WevtutilXml;
-import io.github.exchangevss.source.EventSink;
+import io.github.exchangevss.source.RecordingSink;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.SourceException;
 import java.io.IOException;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +40,7 @@ class FileSourceTest {
     Path staging;
 
     private final RecordingSink sink = new RecordingSink();
+    private final AtomicReference<Exception> followFailure = new AtomicReference<>();
     private FileSource following;
     private Thread runner;
 
@@ -50,6 +50,7 @@ class FileSourceTest {
             following.close();
             runner.join(WAIT_MILLIS);
         }
+        assertThat(sink.missed()).as("a file source never misses events").isZero();
     }
 
     private static String event(int id, long recordId, String computer) {
@@ -78,8 +79,12 @@ class FileSourceTest {
     }
 
     private void runOnce(FileSource source) throws SourceException, InterruptedException {
+        runOnce(source, sink);
+    }
+
+    private static void runOnce(FileSource source, RecordingSink target) throws SourceException, InterruptedException {
         try (source) {
-            source.run(sink);
+            source.run(target);
         }
     }
 
@@ -89,7 +94,7 @@ class FileSourceTest {
             try {
                 following.run(sink);
             } catch (Exception e) {
-                sink.failure.set(e);
+                followFailure.set(e);
             }
         }, "file-source-test");
         runner.start();
@@ -98,7 +103,7 @@ class FileSourceTest {
     private void awaitUntil(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (!condition.getAsBoolean()) {
-            assertThat(sink.failure.get()).as("follow loop failure").isNull();
+            assertThat(followFailure.get()).as("follow loop failure").isNull();
             assertThat(System.currentTimeMillis()).as("waiting for " + what).isLessThan(deadline);
             Thread.sleep(10);
         }
@@ -114,10 +119,10 @@ class FileSourceTest {
             runOnce(new FileSource("xml:" + file, false, FileSource.DEFAULT_POLL_INTERVAL, null));
 
             assertThat(sink.recordIds()).containsExactly(1L, 2L, 3L, 4L, 5L);
-            assertThat(sink.ups).containsExactly(true);
-            assertThat(sink.errors).isEmpty();
-            assertThat(sink.checkpoints).isNotEmpty();
-            assertThat(sink.checkpoints.get(sink.checkpoints.size() - 1))
+            assertThat(sink.upChanges()).containsExactly(true);
+            assertThat(sink.errors()).isEmpty();
+            assertThat(sink.checkpoints()).isNotEmpty();
+            assertThat(sink.checkpoints().get(sink.checkpoints().size() - 1))
                     .contains(file.toString()).contains("\"recordId\":5");
         }
 
@@ -143,8 +148,8 @@ class FileSourceTest {
             runOnce(new FileSource("xml:" + file, false, FileSource.DEFAULT_POLL_INTERVAL, null));
 
             assertThat(sink.recordIds()).containsExactly(1L, 3L);
-            assertThat(sink.errors).extracting(SourceError::kind).containsExactly("malformed_event", "malformed_event");
-            assertThat(sink.errors).extracting(SourceError::location).satisfiesExactly(
+            assertThat(sink.errors()).extracting(SourceError::kind).containsExactly("malformed_event", "malformed_event");
+            assertThat(sink.errors()).extracting(SourceError::location).satisfiesExactly(
                     location -> assertThat(location).startsWith(file + ":2:"),
                     location -> assertThat(location).isEqualTo(file + ":4:1"));
         }
@@ -156,7 +161,7 @@ class FileSourceTest {
             assertThatThrownBy(() -> runOnce(new FileSource("xml:" + missing, false, FAST_POLL, null)))
                     .isInstanceOf(SourceException.class)
                     .hasMessageContaining(missing.toString());
-            assertThat(sink.ups).containsExactly(false);
+            assertThat(sink.upChanges()).containsExactly(false);
         }
 
         @Test
@@ -166,8 +171,8 @@ class FileSourceTest {
 
             runOnce(new FileSource("xml:" + file, false, FAST_POLL, null));
 
-            assertThat(sink.errors).isEmpty();
-            assertThat(sink.events).isEqualTo(written);
+            assertThat(sink.errors()).isEmpty();
+            assertThat(sink.events()).isEqualTo(written);
         }
 
         @Test
@@ -193,11 +198,11 @@ class FileSourceTest {
             runOnce(new FileSource("xml:" + dir, false, FAST_POLL, null));
             String checkpoint = sink.lastCheckpoint();
             append(file, events(4, 6));
-            sink.events.clear();
+            RecordingSink afterRestart = new RecordingSink();
 
-            runOnce(new FileSource("xml:" + dir, false, FAST_POLL, checkpoint));
+            runOnce(new FileSource("xml:" + dir, false, FAST_POLL, checkpoint), afterRestart);
 
-            assertThat(sink.recordIds()).containsExactly(4L, 5L, 6L);
+            assertThat(afterRestart.recordIds()).containsExactly(4L, 5L, 6L);
         }
 
         @Test
@@ -209,7 +214,7 @@ class FileSourceTest {
                 @Override
                 public void accept(EventRecord event) {
                     super.accept(event);
-                    if (events.size() == 2) {
+                    if (events().size() == 2) {
                         first.close();
                     }
                 }
@@ -228,11 +233,11 @@ class FileSourceTest {
             Files.writeString(dir.resolve("b.xml"), events(7, 8));
             runOnce(new FileSource("xml:" + dir, false, FAST_POLL, null));
             String checkpoint = sink.lastCheckpoint();
-            sink.events.clear();
+            RecordingSink afterRestart = new RecordingSink();
 
-            runOnce(new FileSource("xml:" + dir, false, FAST_POLL, checkpoint));
+            runOnce(new FileSource("xml:" + dir, false, FAST_POLL, checkpoint), afterRestart);
 
-            assertThat(sink.events).isEmpty();
+            assertThat(afterRestart.events()).isEmpty();
         }
 
         @Test
@@ -242,11 +247,11 @@ class FileSourceTest {
             runOnce(new FileSource("xml:" + dir, false, FAST_POLL, null));
             String checkpoint = sink.lastCheckpoint();
             replace(file, events(2, 5) + event(9607, 1, "EXCH02.contoso.local"));
-            sink.events.clear();
+            RecordingSink afterRestart = new RecordingSink();
 
-            runOnce(new FileSource("xml:" + dir, false, FAST_POLL, checkpoint));
+            runOnce(new FileSource("xml:" + dir, false, FAST_POLL, checkpoint), afterRestart);
 
-            assertThat(sink.events).extracting(e -> e.computer() + "#" + e.recordId())
+            assertThat(afterRestart.events()).extracting(e -> e.computer() + "#" + e.recordId())
                     .containsExactly("EXCH01.contoso.local#4", "EXCH01.contoso.local#5", "EXCH02.contoso.local#1");
         }
 
@@ -268,15 +273,15 @@ class FileSourceTest {
             Path first = dir.resolve("a.xml");
             Files.writeString(first, events(1, 2));
             startFollowing("xml:" + dir, null);
-            awaitUntil("the first file", () -> sink.events.size() == 2);
+            awaitUntil("the first file", () -> sink.events().size() == 2);
 
             append(first, events(3, 4));
-            awaitUntil("appended events", () -> sink.events.size() == 4);
+            awaitUntil("appended events", () -> sink.events().size() == 4);
             Files.writeString(dir.resolve("b.xml"), events(100, 101));
-            awaitUntil("the new file", () -> sink.events.size() == 6);
+            awaitUntil("the new file", () -> sink.events().size() == 6);
 
             assertThat(sink.recordIds()).containsExactly(1L, 2L, 3L, 4L, 100L, 101L);
-            assertThat(sink.errors).isEmpty();
+            assertThat(sink.errors()).isEmpty();
         }
 
         @Test
@@ -285,13 +290,13 @@ class FileSourceTest {
             String third = event(9607, 3, "EXCH01.contoso.local");
             Files.writeString(file, events(1, 2) + third.substring(0, 120));
             startFollowing("xml:" + file, null);
-            awaitUntil("the complete events", () -> sink.events.size() == 2);
+            awaitUntil("the complete events", () -> sink.events().size() == 2);
 
             append(file, third.substring(120) + events(4, 4));
-            awaitUntil("the completed event", () -> sink.events.size() == 4);
+            awaitUntil("the completed event", () -> sink.events().size() == 4);
 
             assertThat(sink.recordIds()).containsExactly(1L, 2L, 3L, 4L);
-            assertThat(sink.errors).isEmpty();
+            assertThat(sink.errors()).isEmpty();
         }
 
         @Test
@@ -299,12 +304,12 @@ class FileSourceTest {
             Path file = dir.resolve("application.xml");
             Files.writeString(file, events(1, 3));
             startFollowing("xml:" + file, null);
-            awaitUntil("the first events", () -> sink.events.size() == 3);
+            awaitUntil("the first events", () -> sink.events().size() == 3);
 
             replace(file, events(3, 5));
-            awaitUntil("events after rotation", () -> sink.events.size() == 5);
+            awaitUntil("events after rotation", () -> sink.events().size() == 5);
             Files.writeString(file, events(5, 6));
-            awaitUntil("events after truncation", () -> sink.events.size() == 6);
+            awaitUntil("events after truncation", () -> sink.events().size() == 6);
 
             assertThat(sink.recordIds()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         }
@@ -316,7 +321,7 @@ class FileSourceTest {
             List<EventRecord> later = KbEvtxFixtures.method2(start.plusSeconds(3600), 100 + first.size());
             Path file = EvtxWriter.write(dir.resolve("Application.evtx"), first);
             startFollowing("evtx:" + dir, null);
-            awaitUntil("the first export", () -> sink.events.size() == first.size());
+            awaitUntil("the first export", () -> sink.events().size() == first.size());
 
             // wevtutil epl writes the whole log again: the old records and the new ones.
             List<EventRecord> all = new ArrayList<>(first);
@@ -324,10 +329,10 @@ class FileSourceTest {
             // Written outside the followed folder, then moved in, as a copy onto the share would end.
             Path newer = EvtxWriter.write(staging.resolve("Application.evtx"), all);
             Files.move(newer, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            awaitUntil("the newer export", () -> sink.events.size() == all.size());
+            awaitUntil("the newer export", () -> sink.events().size() == all.size());
 
-            assertThat(sink.events).isEqualTo(all);
-            assertThat(sink.errors).isEmpty();
+            assertThat(sink.events()).isEqualTo(all);
+            assertThat(sink.errors()).isEmpty();
         }
 
         @Test
@@ -335,13 +340,13 @@ class FileSourceTest {
             Path file = dir.resolve("application.xml");
             Files.writeString(file, events(1, 3));
             startFollowing("xml:" + dir, null);
-            awaitUntil("the first events", () -> sink.events.size() == 3);
+            awaitUntil("the first events", () -> sink.events().size() == 3);
 
             Files.move(file, dir.resolve("application-1.xml"));
             Files.writeString(file, events(4, 5));
-            awaitUntil("the events of the new file", () -> sink.events.size() >= 5);
+            awaitUntil("the events of the new file", () -> sink.events().size() >= 5);
             append(dir.resolve("application-1.xml"), events(90, 90));
-            awaitUntil("the event appended to the renamed file", () -> sink.events.size() >= 6);
+            awaitUntil("the event appended to the renamed file", () -> sink.events().size() >= 6);
 
             assertThat(sink.recordIds()).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 90L);
         }
@@ -350,16 +355,16 @@ class FileSourceTest {
         void missingPathIsReportedOnceAndPickedUpWhenItAppears() throws Exception {
             Path file = dir.resolve("later.xml");
             startFollowing("xml:" + file, null);
-            awaitUntil("the source to be down", () -> sink.ups.contains(false));
+            awaitUntil("the source to be down", () -> sink.upChanges().contains(false));
 
             Files.writeString(file, events(1, 1));
-            awaitUntil("the event", () -> sink.events.size() == 1);
+            awaitUntil("the event", () -> sink.events().size() == 1);
 
-            assertThat(sink.errors).singleElement().satisfies(error -> {
+            assertThat(sink.errors()).singleElement().satisfies(error -> {
                 assertThat(error.kind()).isEqualTo("file_missing");
                 assertThat(error.location()).isEqualTo(file.toString());
             });
-            assertThat(sink.ups).startsWith(false).endsWith(true);
+            assertThat(sink.upChanges()).startsWith(false).endsWith(true);
         }
 
         @Test
@@ -370,61 +375,17 @@ class FileSourceTest {
                 try {
                     following.run(sink);
                 } catch (Exception e) {
-                    sink.failure.set(e);
+                    followFailure.set(e);
                 }
             });
             runner.start();
-            awaitUntil("the event", () -> sink.events.size() == 1);
+            awaitUntil("the event", () -> sink.events().size() == 1);
 
             following.close();
             runner.join(WAIT_MILLIS);
 
             assertThat(runner.isAlive()).isFalse();
-            assertThat(sink.failure.get()).isNull();
-        }
-    }
-
-    private static class RecordingSink implements EventSink {
-        final List<EventRecord> events = new CopyOnWriteArrayList<>();
-        final List<String> checkpoints = new CopyOnWriteArrayList<>();
-        final List<SourceError> errors = new CopyOnWriteArrayList<>();
-        final List<Boolean> ups = new CopyOnWriteArrayList<>();
-        final AtomicReference<Exception> failure = new AtomicReference<>();
-
-        @Override
-        public void accept(EventRecord event) {
-            events.add(event);
-        }
-
-        @Override
-        public void checkpoint(String position) {
-            checkpoints.add(position);
-        }
-
-        @Override
-        public void error(SourceError error) {
-            errors.add(error);
-        }
-
-        @Override
-        public void up(boolean up) {
-            if (ups.isEmpty() || ups.get(ups.size() - 1) != up) {
-                ups.add(up);
-            }
-        }
-
-        @Override
-        public void missed(long count) {
-            throw new AssertionError("a file source never misses events");
-        }
-
-        List<Long> recordIds() {
-            return events.stream().map(EventRecord::recordId).toList();
-        }
-
-        String lastCheckpoint() {
-            assertThat(checkpoints).isNotEmpty();
-            return checkpoints.get(checkpoints.size() - 1);
+            assertThat(followFailure.get()).isNull();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.exchangevss.source.windows;
 
+import io.github.exchangevss.source.RecordingSink;
+
 import static io.github.exchangevss.source.windows.FakeEventLogApi.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,7 +110,7 @@ class WindowsEventSourceTest {
                 api.log("Application", NOISE);
                 api.logAll("Application", LIVE.subList(0, 3));
                 run.sink.awaitEvents(3);
-                run.sink.awaitPosition("Application", 4);
+                awaitPosition(run.sink, "Application", 4);
 
                 List<EventRecord> events = run.sink.events();
                 assertThat(run.sink.eventIds()).containsExactly(9604, 9614, 9607);
@@ -134,7 +136,7 @@ class WindowsEventSourceTest {
                 run.sink.awaitUpAfter(0);
                 api.logAll("ForwardedEvents", FORWARDED);
                 run.sink.awaitEvents(2);
-                run.sink.awaitPosition("ForwardedEvents", 2);
+                awaitPosition(run.sink, "ForwardedEvents", 2);
 
                 assertThat(run.sink.events()).extracting(EventRecord::computer).containsOnly("EXCH02.contoso.local");
                 assertThat(run.sink.events().get(1).message())
@@ -155,7 +157,7 @@ class WindowsEventSourceTest {
                 long last = api.log("Application", LIVE.get(1));
                 run.sink.awaitEvents(2);
                 run.sink.awaitErrors("malformed_event", 1);
-                run.sink.awaitPosition("Application", last);
+                awaitPosition(run.sink, "Application", last);
 
                 assertThat(run.sink.eventIds()).containsExactly(9604, 9614);
                 SourceError error = run.sink.errors().get(0);
@@ -174,7 +176,7 @@ class WindowsEventSourceTest {
                     api.log("Application", xml);
                 }
                 run.sink.awaitEvents(LIVE.size());
-                run.sink.awaitPosition("Application", LIVE.size());
+                awaitPosition(run.sink, "Application", LIVE.size());
 
                 // Every logged event matches and record numbers start at 1, so record n is the n-th accepted event.
                 List<String> checkpoints = run.sink.checkpoints();
@@ -197,7 +199,7 @@ class WindowsEventSourceTest {
                 run.sink.awaitUpAfter(0);
                 api.logAll("Application", LIVE.subList(0, 3));
                 run.sink.awaitEvents(3);
-                run.sink.awaitPosition("Application", 3);
+                awaitPosition(run.sink, "Application", 3);
                 checkpoint = run.sink.lastCheckpoint();
                 first = run.sink.events();
             }
@@ -225,8 +227,8 @@ class WindowsEventSourceTest {
 
             try (Running run = new Running(config(List.of("Application", "ForwardedEvents")), checkpoint)) {
                 run.sink.awaitEvents(3);
-                run.sink.awaitPosition("ForwardedEvents", 2);
-                run.sink.awaitPosition("Application", 3);
+                awaitPosition(run.sink, "ForwardedEvents", 2);
+                awaitPosition(run.sink, "Application", 3);
 
                 assertThat(run.sink.eventIds()).containsExactly(9607, 9614, 9607);
                 assertThat(positions(run.sink.lastCheckpoint()))
@@ -379,7 +381,7 @@ class WindowsEventSourceTest {
                 run.sink.awaitUpAfter(0);
                 api.logAll("Application", LIVE.subList(0, 2));
                 run.sink.awaitEvents(2);
-                run.sink.awaitPosition("Application", 2);
+                awaitPosition(run.sink, "Application", 2);
 
                 api.clear("Application", true);
                 api.log("System", APPLICATION_CLEARED);
@@ -391,7 +393,7 @@ class WindowsEventSourceTest {
 
                 api.log("Application", LIVE.get(2)); // record 1 again after the clear
                 run.sink.awaitEvents(3);
-                run.sink.awaitPosition("Application", 1);
+                awaitPosition(run.sink, "Application", 1);
                 checkpoint = run.sink.lastCheckpoint();
                 assertThat(positions(checkpoint)).containsExactly(Map.entry("Application", 1L));
                 assertThat(run.sink.missed()).isZero();
@@ -413,7 +415,7 @@ class WindowsEventSourceTest {
                 run.sink.awaitUpAfter(0);
                 api.logAll("Application", LIVE.subList(0, 3));
                 run.sink.awaitEvents(3);
-                run.sink.awaitPosition("Application", 3);
+                awaitPosition(run.sink, "Application", 3);
                 checkpoint = run.sink.lastCheckpoint();
             }
             api.clear("Application", true);
@@ -467,7 +469,7 @@ class WindowsEventSourceTest {
                 run.sink.awaitUpAfter(0);
                 api.logAll("Application", LIVE.subList(0, 3));
                 run.sink.awaitEvents(3);
-                run.sink.awaitPosition("Application", 3);
+                awaitPosition(run.sink, "Application", 3);
                 checkpoint = run.sink.lastCheckpoint();
             }
             api.logAll("Application", LIVE.subList(3, 10)); // records 4 to 10
@@ -516,7 +518,7 @@ class WindowsEventSourceTest {
                 run.sink.awaitUpAfter(0);
                 api.logAll("Application", LIVE.subList(0, 2));
                 run.sink.awaitEvents(2);
-                run.sink.awaitPosition("Application", 2);
+                awaitPosition(run.sink, "Application", 2);
 
                 api.limitBatch("Application", 10); // 64, 32 and 16 fail, each time skipping the events
                 api.logAll("Application", LIVE.subList(2, 6));
@@ -550,5 +552,11 @@ class WindowsEventSourceTest {
                     .hasMessage("--source windows needs Windows; on this OS use --source xml:PATH,"
                             + " --source evtx:PATH or --source demo");
         }
+    }
+
+    /** Waits until the last checkpoint (a bookmark) puts {@code channel} at {@code recordId}. */
+    private static void awaitPosition(RecordingSink sink, String channel, long recordId) throws InterruptedException {
+        sink.awaitCheckpoint(bookmark -> Long.valueOf(recordId).equals(BookmarkList.parse(bookmark).recordIds().get(channel)),
+                "checkpoint at " + channel + " record " + recordId);
     }
 }

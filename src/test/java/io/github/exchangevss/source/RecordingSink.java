@@ -1,14 +1,13 @@
-package io.github.exchangevss.source.windows;
+package io.github.exchangevss.source;
 
 import io.github.exchangevss.event.EventRecord;
-import io.github.exchangevss.source.EventSink;
-import io.github.exchangevss.source.SourceError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
-/** Keeps everything a source hands over, for assertions; waits for it with a deadline. */
-final class RecordingSink implements EventSink {
+/** Keeps everything a source hands over, for assertions; waits for it with a deadline. Shared by the source tests. */
+public class RecordingSink implements EventSink {
     private static final long DEADLINE_MILLIS = 10_000;
 
     private final List<EventRecord> events = new ArrayList<>();
@@ -50,65 +49,80 @@ final class RecordingSink implements EventSink {
         notifyAll();
     }
 
-    synchronized List<EventRecord> events() {
+    public synchronized List<EventRecord> events() {
         return List.copyOf(events);
     }
 
-    synchronized List<Integer> eventIds() {
+    public synchronized List<Integer> eventIds() {
         return events.stream().map(EventRecord::eventId).toList();
     }
 
-    synchronized List<String> checkpoints() {
+    public synchronized List<String> checkpoints() {
         return List.copyOf(checkpoints);
     }
 
-    synchronized List<Integer> acceptedAtCheckpoints() {
+    public synchronized List<Integer> acceptedAtCheckpoints() {
         return List.copyOf(acceptedAtCheckpoints);
     }
 
-    synchronized String lastCheckpoint() {
+    /** The newest checkpoint, or null before the first. */
+    public synchronized String lastCheckpoint() {
         return checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
     }
 
-    synchronized List<SourceError> errors() {
+    public synchronized List<SourceError> errors() {
         return List.copyOf(errors);
     }
 
-    synchronized List<String> errorKinds() {
+    public synchronized List<String> errorKinds() {
         return errors.stream().map(SourceError::kind).toList();
     }
 
-    synchronized List<Boolean> ups() {
+    public synchronized List<Boolean> ups() {
         return List.copyOf(ups);
     }
 
-    synchronized boolean isUp() {
+    public synchronized boolean isUp() {
         return !ups.isEmpty() && ups.get(ups.size() - 1);
     }
 
-    synchronized long missed() {
+    public synchronized long missed() {
         return missed;
     }
 
-    void awaitEvents(int count) throws InterruptedException {
+    public void awaitEvents(int count) throws InterruptedException {
         await(() -> events.size() >= count, "events: " + count);
     }
 
-    void awaitErrors(String kind, int count) throws InterruptedException {
+    public void awaitErrors(String kind, int count) throws InterruptedException {
         await(() -> errors.stream().filter(e -> e.kind().equals(kind)).count() >= count, count + " errors of kind " + kind);
     }
 
     /** Waits until the source is up after having been down {@code downs} times. */
-    void awaitUpAfter(int downs) throws InterruptedException {
+    public void awaitUpAfter(int downs) throws InterruptedException {
         await(() -> ups.stream().filter(u -> !u).count() >= downs && !ups.isEmpty() && ups.get(ups.size() - 1),
                 "up after " + downs + " failures");
     }
 
-    /** Waits until the last checkpoint puts {@code channel} at {@code recordId}. */
-    void awaitPosition(String channel, long recordId) throws InterruptedException {
-        await(() -> !checkpoints.isEmpty() && Long.valueOf(recordId).equals(
-                BookmarkList.parse(checkpoints.get(checkpoints.size() - 1)).recordIds().get(channel)),
-                "checkpoint at " + channel + " record " + recordId + "; checkpoints " + checkpoints);
+    /** Waits until the last checkpoint satisfies {@code condition} (a wevtapi bookmark, a file position...). */
+    public void awaitCheckpoint(Predicate<String> condition, String what) throws InterruptedException {
+        await(() -> !checkpoints.isEmpty() && condition.test(checkpoints.get(checkpoints.size() - 1)),
+                what + "; checkpoints " + checkpoints);
+    }
+
+    /** The up/down reports with repeats collapsed: sources that poll say "up" on every pass. */
+    public synchronized List<Boolean> upChanges() {
+        List<Boolean> changes = new ArrayList<>();
+        for (Boolean up : ups) {
+            if (changes.isEmpty() || !changes.get(changes.size() - 1).equals(up)) {
+                changes.add(up);
+            }
+        }
+        return changes;
+    }
+
+    public synchronized List<Long> recordIds() {
+        return events.stream().map(EventRecord::recordId).toList();
     }
 
     private synchronized void await(BooleanSupplier condition, String what) throws InterruptedException {
