@@ -7,6 +7,8 @@ import io.github.exchangevss.lifecycle.EvidenceEvent;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.source.SourceError;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,14 @@ record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<FileSu
             return new Computer(c.computer(), c.backupInProgress(), c.stuck(), r == null ? null : r.method(),
                     r == null ? null : r.action(), r == null ? null : r.remedy(), r == null ? null : r.kbTitle(),
                     c.diagnosis(), c.stuckReason(), c.inProgressSince(), c.lastSuccessfulBackup(), attempts,
-                    c.evidence());
+                    oldestFirst(c));
+        }
+
+        private static List<EvidenceEvent> oldestFirst(ComputerSnapshot c) {
+            List<EvidenceEvent> events = new ArrayList<>(c.history());
+            events.addAll(0, c.incident());
+            Collections.reverse(events);
+            return events;
         }
     }
 

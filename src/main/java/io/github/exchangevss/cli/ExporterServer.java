@@ -28,7 +28,7 @@ final class ExporterServer {
         LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), Instant::now);
         ExporterRuntime runtime = new ExporterRuntime(engine, Optional.ofNullable(config.storagePath()).map(StateStore::new));
         ExporterCollector collector = new ExporterCollector(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
-        StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
+        StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo, config.runbooks());
         ExporterHttpServer server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page,
                 runtime::isReady);
         // The address, scheme and telemetry path are in the server's own "Listening on" line.

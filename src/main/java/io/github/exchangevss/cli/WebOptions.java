@@ -24,6 +24,11 @@ final class WebOptions {
             description = "Exporter-toolkit web config: TLS and basic auth.")
     String webConfigFile;
 
+    @Option(names = "--" + RUNBOOK_URL, paramLabel = "URL",
+            description = "Where the status page's runbook links point, ending with / (default: the exporter's own"
+                    + " /runbooks/).")
+    String runbookUrl;
+
     @Option(names = "--" + STORAGE_PATH, paramLabel = "DIR",
             description = "Directory of the state file that keeps the lifecycle across restarts.")
     String storagePath;
@@ -44,6 +49,7 @@ final class WebOptions {
         putIfGiven(flags, LISTEN_ADDRESS, listenAddress);
         putIfGiven(flags, TELEMETRY_PATH, telemetryPath);
         putIfGiven(flags, WEB_CONFIG_FILE, webConfigFile);
+        putIfGiven(flags, RUNBOOK_URL, runbookUrl);
         putIfGiven(flags, STORAGE_PATH, storagePath);
         putIfGiven(flags, LOG_LEVEL, logLevel);
         putIfGiven(flags, ACTIVE_TIMEOUT, activeTimeout);

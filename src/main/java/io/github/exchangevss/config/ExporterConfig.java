@@ -2,6 +2,7 @@ package io.github.exchangevss.config;
 
 import com.sun.jna.Platform;
 import io.github.exchangevss.http.HttpSettings;
+import io.github.exchangevss.http.Runbooks;
 import io.github.exchangevss.http.WebConfig;
 import io.github.exchangevss.http.WebConfigException;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
@@ -28,13 +29,15 @@ public record ExporterConfig(
         List<String> sources,
         boolean follow,
         Duration pollInterval,
-        Map<String, WindowsSourceConfig> windows) {
+        Map<String, WindowsSourceConfig> windows,
+        Runbooks runbooks) {
 
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
 
     public static final String LISTEN_ADDRESS = "web.listen-address";
     public static final String TELEMETRY_PATH = "web.telemetry-path";
     public static final String WEB_CONFIG_FILE = "web.config.file";
+    public static final String RUNBOOK_URL = "web.runbook-url";
     public static final String STORAGE_PATH = "storage.path";
     public static final String LOG_LEVEL = "log.level";
     public static final String ACTIVE_TIMEOUT = "backup.active-timeout";
@@ -56,7 +59,7 @@ public record ExporterConfig(
     public static final Set<String> KEYS = Set.of(LISTEN_ADDRESS, TELEMETRY_PATH, WEB_CONFIG_FILE, STORAGE_PATH,
             LOG_LEVEL, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL, WINDOWS_CHANNELS, WINDOWS_QUERIES,
             WINDOWS_SERVER, WINDOWS_USERNAME, WINDOWS_PASSWORD_FILE, WINDOWS_PASSWORD_ENV, WINDOWS_LOOKBACK,
-            WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX);
+            WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX, RUNBOOK_URL);
 
     /**
      * @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only
@@ -83,6 +86,12 @@ public record ExporterConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException(v.origin(TELEMETRY_PATH) + e.getMessage());
         }
+        Runbooks runbooks;
+        try {
+            runbooks = new Runbooks(v.string(RUNBOOK_URL, Runbooks.DEFAULT_BASE_URL));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.origin(RUNBOOK_URL) + e.getMessage());
+        }
         String level = v.string(LOG_LEVEL, "info").toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             throw new ConfigException(v.where(LOG_LEVEL) + ": '" + level + "' is not one of debug, info, warn, error");
@@ -92,7 +101,7 @@ public record ExporterConfig(
                 v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
         List<String> sources = sources(v);
         return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, sources,
-                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources));
+                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources), runbooks);
     }
 
     /**

@@ -64,8 +64,11 @@ public final class ExporterHttpServer implements AutoCloseable {
         String telemetryPath = settings.telemetryPath();
 
         mount(server, telemetryPath, new HTTPServer.HTTPMetricHandler(registry), authenticator);
-        mount(server, "/", getOnly(exchange -> respond(exchange, 200, "text/html; charset=utf-8",
-                statusPage.render(telemetryPath))), authenticator);
+        mount(server, "/", getOnly(exchange -> {
+            StatusPage.Response page = statusPage.respond(exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawQuery(), telemetryPath);
+            respond(exchange, page.status(), "text/html; charset=utf-8", page.html());
+        }), authenticator);
         mount(server, "/-/healthy", getOnly(exchange -> respond(exchange, 200, "text/plain; charset=utf-8",
                 "Healthy")), authenticator);
         mount(server, "/-/ready", getOnly(exchange -> {
@@ -130,12 +133,13 @@ public final class ExporterHttpServer implements AutoCloseable {
 
     /**
      * The JDK server picks a context by plain string prefix ({@code /metrics} would also serve {@code /metricsx}),
-     * so each handler answers its exact path only and 404 otherwise.
+     * so each handler answers its exact path only and 404 otherwise; {@code /} takes every other path and the
+     * status page answers 404 for what it does not serve.
      */
     private static void mount(HttpServer server, String path, HttpHandler handler, Authenticator authenticator) {
         var context = server.createContext(path, exchange -> {
             try (exchange) {
-                if (!exchange.getRequestURI().getPath().equals(path)) {
+                if (!path.equals("/") && !exchange.getRequestURI().getPath().equals(path)) {
                     respond(exchange, 404, "text/plain; charset=utf-8", "Not found");
                 } else {
                     handleOrAnswerError(exchange, handler);

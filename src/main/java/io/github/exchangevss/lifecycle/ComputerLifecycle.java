@@ -270,7 +270,7 @@ final class ComputerLifecycle {
     }
 
     private void remember(EventRecord e, String description) {
-        evidence.addLast(new EvidenceEvent(e.timeCreated(), e.recordId(), e.eventId(), description));
+        evidence.addLast(new EvidenceEvent(e.timeCreated(), e.recordId(), e.eventId(), description, false));
         while (evidence.size() > EVIDENCE_LIMIT) {
             evidence.removeFirst();
         }
@@ -317,7 +317,11 @@ final class ComputerLifecycle {
         for (Outcome o : Outcome.values()) {
             counts.put(o, attempts.getOrDefault(o, 0L));
         }
+        List<EvidenceEvent> incident = new ArrayList<>();
+        List<EvidenceEvent> history = new ArrayList<>();
+        evidence.descendingIterator().forEachRemaining(event ->
+                (flagSet && !event.time().isBefore(flagSince) ? incident : history).add(event));
         return new ComputerSnapshot(computer, flagSet, flagSince, stuck, stuckReason, method, why, counts,
-                lastSuccessfulBackup, durations.snapshot(), List.copyOf(new ArrayList<>(evidence)), lastEventTime);
+                lastSuccessfulBackup, durations.snapshot(), List.copyOf(incident), List.copyOf(history), lastEventTime);
     }
 }

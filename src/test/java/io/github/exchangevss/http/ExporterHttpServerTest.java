@@ -131,7 +131,7 @@ class ExporterHttpServerTest {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-        assertThat(page.body()).contains("<title>Exchange VSS exporter</title>").contains("href=\"/metrics\"");
+        assertThat(page.body()).contains(" stuck · Exchange VSS</title>").contains("href=\"/metrics\"");
         assertThat(get("/index.html").statusCode()).isEqualTo(404);
         assertThat(get("/metricsx").statusCode()).isEqualTo(404);
     }

@@ -82,7 +82,7 @@ class LifecycleEngineTest {
             assertThat(c.attempts()).containsEntry(Outcome.ABORTED, 1L).containsEntry(Outcome.REFUSED, 1L)
                     .containsEntry(Outcome.FAILED, 0L);
             assertThat(c.diagnosis()).contains("aborted after PrepareBackup");
-            assertThat(c.evidence()).extracting(EvidenceEvent::eventId).endsWith(PREPARED, ABORT, BACKUP_START, PREPARE_REFUSED);
+            assertThat(c.incident()).extracting(EvidenceEvent::eventId).startsWith(PREPARE_REFUSED, BACKUP_START, ABORT, PREPARED);
         }
 
         @Test
@@ -133,7 +133,7 @@ class LifecycleEngineTest {
             ComputerSnapshot c = stateAtEnd(s);
             assertThat(c.remediation()).isEqualTo(Remediation.FIX_BACKUP_PROGRAM_CLEANUP);
             assertThat(c.stuck()).isTrue();
-            assertThat(c.evidence()).extracting(EvidenceEvent::description).contains("Abort ignored (backupInProgress already set)");
+            assertThat(c.incident()).extracting(EvidenceEvent::description).contains("Abort ignored (backupInProgress already set)");
         }
 
         @Test
