@@ -125,7 +125,7 @@ final class FleetPage {
         html.append("<tr data-name=\"").append(Html.escape(FleetFilter.key(name))).append("\" data-state=\"")
                 .append(state.key).append('"').append(shown ? "" : " hidden").append("><td><a href=\"")
                 .append(Html.escape(Html.computerPath(name))).append("\">").append(Html.escape(name))
-                .append("</a></td><td>").append(state.badge()).append("</td><td>");
+                .append("</a></td><td>").append(state.badge()).append("</td><td class=\"method\">");
         Remediation remediation = computer.remediation();
         if (remediation != null) {
             html.append("Method ").append(remediation.method()).append(": ").append(remediation.summary())

@@ -14,7 +14,7 @@ final class Html {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final String STYLE = """
-            body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
+            body{font-family:system-ui,sans-serif;margin:1em;color:#222}
             h1{font-size:1.4em}h2{font-size:1.2em;margin-top:1.5em}
             .summary{display:flex;flex-wrap:wrap;gap:.6em;padding:0;list-style:none}
             .summary li{border:1px solid #ccc;border-radius:6px;padding:.4em .9em}.summary b{font-size:1.3em}
@@ -22,7 +22,8 @@ final class Html {
             .ok{background:#2e7d32}.running{background:#ef6c00}.stuck{background:#c62828}
             .warning{border-left:4px solid #c62828;background:#fdecea;padding:.4em .8em}
             table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}
-            th{background:#f4f4f4}td.num{text-align:right}.age{color:#555;white-space:nowrap}
+            th{background:#f4f4f4}td.num{text-align:right}td time{white-space:nowrap}.age{color:#555;white-space:nowrap}
+            td .age{display:block}td.method{min-width:14em}
             tr.setter td{background:#fff4e5}footer,.note{color:#666;font-size:.9em}footer{margin-top:2em}
             """;
 
