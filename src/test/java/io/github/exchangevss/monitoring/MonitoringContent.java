@@ -31,8 +31,8 @@ final class MonitoringContent {
     static final Path ALERTMANAGER = ROOT.resolve("alerts/alertmanager.yml");
     static final Path DASHBOARD = ROOT.resolve("grafana/dashboards/exchange-vss.json");
     static final Path RUNBOOKS = ROOT.resolve("docs/runbooks");
-    static final String RUNBOOK_BASE =
-            "https://github.com/exchange-vss-exporter/exchange-vss-exporter/blob/main/docs/runbooks/";
+    /** The exporter that raised the alert serves the runbooks (alerts/README.md says how to point elsewhere). */
+    static final String RUNBOOK_BASE = "http://{{ $labels.instance }}/runbooks/";
 
     /** Metric names: exporter series, the rules' recording rules, JVM series. */
     private static final Pattern METRIC = Pattern.compile("\\b(exchange_vss[a-z0-9_:]*|jvm_[a-z0-9_]+|up(?=\\{))");

@@ -148,7 +148,12 @@ class MonitoringStackIT {
         assertThat(labels.path("method").asText()).isEqualTo("2");
         assertThat(labels.path("action").asText()).isEqualTo("restart_information_store");
         JsonNode annotations = stuck.alert().path("annotations");
-        assertThat(annotations.path("runbook_url").asText()).isEqualTo(RUNBOOK_BASE + "ExchangeVssBackupStuck.md");
+        String runbook = annotations.path("runbook_url").asText();
+        assertThat(runbook).isEqualTo("http://" + exporter + "/runbooks/ExchangeVssBackupStuck.md");
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(runbook)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as(runbook).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>ExchangeVssBackupStuck</h1>");
         assertThat(annotations.path("description").asText())
                 .contains(EXCH02, "KB 910250 Method 2", "Restart the Microsoft Exchange Information Store service");
     }
