@@ -187,6 +187,9 @@ class ExporterIT {
             assertThat(scrape.samples("exchange_vss_exporter_build_info")).hasSize(1);
             assertThat(scrape.value("exchange_vss_source_up", Map.of("source", "demo"))).isEqualTo(1.0);
             assertThat(scrape.samples("jvm_threads_current")).isNotEmpty();
+            HttpResponse<String> runbook = demo.get("/runbooks/ExchangeVssBackupStuck.md");
+            assertThat(runbook.statusCode()).as("a runbook served from the jar").isEqualTo(200);
+            assertThat(runbook.body()).contains("<h1>ExchangeVssBackupStuck</h1>");
         }
 
         @Test

@@ -21,7 +21,7 @@ final class ComputerPage {
     static String render(ComputerSnapshot computer, Instant now, Runbooks runbooks, BuildInfo buildInfo) {
         String name = Html.escape(computer.computer());
         ServerState state = ServerState.of(computer);
-        StringBuilder html = Html.open(computer.computer() + ": " + state.label + " · Exchange VSS", true)
+        StringBuilder html = Html.open(computer.computer() + ": " + state.label + " · Exchange VSS", Html.Reload.ALWAYS)
                 .append("<p><a href=\"/\">All servers</a></p>\n<h1>").append(name).append(' ')
                 .append(state.badge()).append("</h1>\n<p class=\"note\">State as of ").append(Html.time(now))
                 .append("; this page reloads every ").append(Html.REFRESH_SECONDS).append(" s.</p>\n<p>");

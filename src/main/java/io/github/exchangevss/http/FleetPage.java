@@ -23,7 +23,10 @@ final class FleetPage {
     /** Stuck servers first, then those with a backup in progress, then the rest; by name within each group. */
     private static final Comparator<ComputerSnapshot> ORDER = Comparator
             .comparing(ServerState::of).thenComparing(ComputerSnapshot::computer);
-    /** Hides the rows that do not match as the user types and keeps the filter in the address for the reload. */
+    /**
+     * Hides the rows that do not match as the user types, keeps the filter in the address for the reload, and
+     * reloads the page (the {@code <noscript>} refresh does it with scripts off).
+     */
     private static final String FILTER_SCRIPT = """
             (function () {
               var form = document.getElementById('filter'), rows = document.querySelectorAll('#servers tbody tr');
@@ -44,8 +47,12 @@ final class FleetPage {
               form.q.addEventListener('input', apply);
               form.state.addEventListener('change', apply);
               form.addEventListener('submit', function (event) { event.preventDefault(); apply(); });
+              // A reload while typing would take the cursor out of the box: wait until it is left.
+              setInterval(function () {
+                if (document.activeElement !== form.q) location.reload();
+              }, %d);
             })();
-            """;
+            """.formatted(Html.REFRESH_SECONDS * 1000);
 
     private FleetPage() {}
 
@@ -54,11 +61,11 @@ final class FleetPage {
         Instant now = snapshot.evaluatedAt();
         List<ComputerSnapshot> computers = snapshot.computers().stream().sorted(ORDER).toList();
         long stuck = computers.stream().filter(ComputerSnapshot::stuck).count();
-        StringBuilder html = Html.open(stuck + " stuck · Exchange VSS", true)
+        StringBuilder html = Html.open(stuck + " stuck · Exchange VSS", Html.Reload.BY_SCRIPT)
                 .append("<h1>Exchange VSS writer: ").append(stuck).append(" stuck</h1>\n");
         summary(html, computers, stuck, refusedRecently(snapshot), sources);
         html.append("<p class=\"note\">State as of ").append(Html.time(now)).append("; this page reloads every ")
-                .append(Html.REFRESH_SECONDS).append(" s. <a href=\"").append(Html.escape(telemetryPath))
+                .append(Html.REFRESH_SECONDS).append(" s (not while you type in the filter). <a href=\"").append(Html.escape(telemetryPath))
                 .append("\">Metrics</a> &middot; <a href=\"").append(RunbookPages.PREFIX)
                 .append("\">Runbooks</a></p>\n");
         if (computers.isEmpty()) {
@@ -85,8 +92,10 @@ final class FleetPage {
         long up = sources.stream().filter(SourceStatus.Snapshot::up).count();
         html.append("<ul class=\"summary\">")
                 .append("<li><b>").append(computers.size()).append("</b> servers watched</li>")
-                .append("<li><b>").append(stuck).append("</b> stuck</li>")
-                .append("<li><b>").append(running).append("</b> backup in progress</li>")
+                .append("<li><a href=\"/?state=").append(ServerState.STUCK.key).append("\"><b>").append(stuck)
+                .append("</b> stuck</a></li>")
+                .append("<li><a href=\"/?state=").append(ServerState.RUNNING.key).append("\"><b>").append(running)
+                .append("</b> backup in progress</a></li>")
                 .append("<li><b>").append(refused).append("</b> refused a backup in the last 24 h</li>")
                 .append("<li><b>").append(up).append(" of ").append(sources.size()).append("</b> sources up</li>")
                 .append("</ul>\n");

@@ -29,13 +29,25 @@ final class Html {
 
     private Html() {}
 
-    /** The start of a page up to and including its {@code <h1>}; {@code refresh} adds the periodic reload. */
-    static StringBuilder open(String title, boolean refresh) {
+    /** How a page keeps itself current. */
+    enum Reload {
+        NEVER,
+        /** The browser reloads the page every {@link #REFRESH_SECONDS}. */
+        ALWAYS,
+        /** The page's own script reloads it (and may wait); with scripts off the browser does. */
+        BY_SCRIPT
+    }
+
+    /** The start of a page up to and including {@code <body>}. */
+    static StringBuilder open(String title, Reload reload) {
         StringBuilder html = new StringBuilder(16384);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width\">");
-        if (refresh) {
-            html.append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">");
+        String refresh = "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">";
+        switch (reload) {
+            case ALWAYS -> html.append(refresh);
+            case BY_SCRIPT -> html.append("<noscript>").append(refresh).append("</noscript>");
+            case NEVER -> { }
         }
         return html.append("<title>").append(escape(title)).append("</title><style>").append(STYLE)
                 .append("</style></head><body>\n");

@@ -64,7 +64,7 @@ final class RunbookPages {
             }
             Node document = PARSER.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             String title = title(document, name);
-            StringBuilder html = Html.open(title + " · Exchange VSS runbook", false)
+            StringBuilder html = Html.open(title + " · Exchange VSS runbook", Html.Reload.NEVER)
                     .append("<p><a href=\"/\">Status page</a> &middot; <a href=\"").append(PREFIX)
                     .append("\">All runbooks</a></p>\n<main>\n").append(RENDERER.render(document)).append("</main>\n");
             return Optional.of(Html.close(html, buildInfo));

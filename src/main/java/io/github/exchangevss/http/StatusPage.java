@@ -68,7 +68,7 @@ public final class StatusPage {
     }
 
     private Response notFound(String what) {
-        StringBuilder html = Html.open("Not found · Exchange VSS", false).append("<h1>Not found</h1>\n<p>")
+        StringBuilder html = Html.open("Not found · Exchange VSS", Html.Reload.NEVER).append("<h1>Not found</h1>\n<p>")
                 .append(Html.escape(what)).append(" <a href=\"/\">All servers</a></p>\n");
         return new Response(404, Html.close(html, buildInfo));
     }

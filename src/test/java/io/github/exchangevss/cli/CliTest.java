@@ -145,6 +145,13 @@ class CliTest {
         }
 
         @Test
+        void runbookUrlThatIsNeitherAUrlNorAPath() {
+            Run run = serve("--web.runbook-url=wiki.example.com/vss/");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--web.runbook-url", "wiki.example.com/vss/");
+        }
+
+        @Test
         void optionsFirstMeanServeAndAreCheckedAsServe() {
             Run run = cli("--source", validSource, "--log.level=loud");
             assertThat(run.exitCode()).isEqualTo(2);

@@ -259,10 +259,27 @@ class StatusPageTest {
     }
 
     @Test
-    void pageRefreshesItselfAndLinksTheTelemetryPathAndTheRunbooks() {
+    void pagesSayTheyReloadAndReloadWithOrWithoutScripts() {
+        StatusPage page = page(List.of(computer("EXCH01", false, false, null)), List.of(), List.of());
+        assertThat(get(page, "/", null)).contains("<noscript><meta http-equiv=\"refresh\" content=\"15\"></noscript>")
+                .contains("location.reload();\n  }, 15000);")
+                .contains("this page reloads every 15 s (not while you type in the filter)");
+        assertThat(get(page, "/computer/EXCH01", null)).contains("<head><meta charset=\"utf-8\"><meta name=\"viewport\""
+                + " content=\"width=device-width\"><meta http-equiv=\"refresh\" content=\"15\"><title>")
+                .contains("this page reloads every 15 s.").doesNotContain("<script");
+        assertThat(get(page, "/runbooks/", null)).doesNotContain("http-equiv=\"refresh\"");
+    }
+
+    @Test
+    void summaryLinksTheStateFilters() {
+        assertThat(fleet(List.of(), null)).contains("<a href=\"/?state=stuck\"><b>0</b> stuck</a>")
+                .contains("<a href=\"/?state=running\"><b>0</b> backup in progress</a>");
+    }
+
+    @Test
+    void pageLinksTheTelemetryPathAndTheRunbooks() {
         String html = fleet(List.of(), null);
         assertThat(html).startsWith("<!DOCTYPE html>")
-                .contains("<meta http-equiv=\"refresh\" content=\"15\">")
                 .contains("<a href=\"/metrics\">Metrics</a>").contains("<a href=\"/runbooks/\">Runbooks</a>")
                 .doesNotContain("<link").doesNotContain("src=");
     }
