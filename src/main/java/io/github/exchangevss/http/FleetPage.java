@@ -73,7 +73,7 @@ final class FleetPage {
         } else {
             table(html, computers, filter, now, runbooks);
         }
-        sources(html, sources);
+        sources(html, sources, now);
         return Html.close(html, buildInfo);
     }
 
@@ -147,7 +147,7 @@ final class FleetPage {
                 .append("</td></tr>\n");
     }
 
-    private static void sources(StringBuilder html, List<SourceStatus.Snapshot> sources) {
+    private static void sources(StringBuilder html, List<SourceStatus.Snapshot> sources, Instant now) {
         html.append("<h2>Event sources</h2>\n<table>\n<tr><th>Source</th><th>Up</th><th>Events read</th>")
                 .append("<th>Events missed</th><th>Errors</th><th>Last event</th></tr>\n");
         for (SourceStatus.Snapshot source : sources) {
@@ -157,7 +157,7 @@ final class FleetPage {
                     .append(source.up() ? "yes" : "<strong>no</strong>").append("</td><td class=\"num\">")
                     .append(source.eventsRead()).append("</td><td class=\"num\">").append(source.eventsMissed())
                     .append("</td><td>").append(errors).append("</td><td>")
-                    .append(source.lastEventTime() == null ? "none" : Html.time(source.lastEventTime()))
+                    .append(Html.timeAndAge(source.lastEventTime(), now, "none"))
                     .append("</td></tr>\n");
         }
         html.append("</table>\n");

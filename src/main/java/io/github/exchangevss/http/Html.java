@@ -23,7 +23,7 @@ final class Html {
             .warning{border-left:4px solid #c62828;background:#fdecea;padding:.4em .8em}
             table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}
             th{background:#f4f4f4}td.num{text-align:right}td time{white-space:nowrap}.age{color:#555;white-space:nowrap}
-            td .age{display:block}td.method{min-width:14em}
+            td .age{display:block}td.method{min-width:14em}caption{text-align:left}
             tr.setter td{background:#fff4e5}footer,.note{color:#666;font-size:.9em}footer{margin-top:2em}
             """;
 

@@ -253,7 +253,8 @@ class StatusPageTest {
         assertThat(html).contains("No MSExchangeIS VSS writer events read yet.")
                 .contains("<tr><td>evtx:Application.evtx</td><td>yes</td><td class=\"num\">120</td>"
                         + "<td class=\"num\">4</td><td>bad_chunk: 2, malformed_event: 5</td>"
-                        + "<td>2024-03-10 08:48:00 UTC</td></tr>")
+                        + "<td><time datetime=\"2024-03-10T08:48:00Z\">2024-03-10 08:48:00 UTC</time> "
+                        + "<span class=\"age\">3 h 12 min ago</span></td></tr>")
                 .contains("<tr><td>windows</td><td><strong>no</strong></td><td class=\"num\">0</td>"
                         + "<td class=\"num\">0</td><td>none</td><td>none</td></tr>");
     }
