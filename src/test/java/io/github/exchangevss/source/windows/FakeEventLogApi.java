@@ -90,7 +90,8 @@ final class FakeEventLogApi implements EventLogApi {
     /** Channel names are case-insensitive in Windows. */
     private final Map<String, Channel> channels = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Deque<Failure> failures = new ArrayDeque<>();
-    private final Map<String, String> messages = new LinkedHashMap<>();
+    /** Provider to its message text per language tag. */
+    private final Map<String, Map<String, String>> messages = new LinkedHashMap<>();
     private final Map<String, Integer> batchLimits = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final List<RemoteLogin> logins = new ArrayList<>();
     private final List<Subscribed> subscribed = new ArrayList<>();
@@ -204,8 +205,17 @@ final class FakeEventLogApi implements EventLogApi {
 
     /** EvtFormatMessage gives {@code text} for the provider's events; other providers have no messages. */
     void messages(String provider, String text) {
+        messages(provider, "en-US", text);
+    }
+
+    /**
+     * The provider's message files have {@code text} in that language. Exchange installed in another language ships
+     * its messages in that language only; EvtFormatMessage then gives them in English when the provider has English
+     * (publisher metadata opened with LCID 1033), else in the system language (winlogbeat's event_language).
+     */
+    void messages(String provider, String language, String text) {
         synchronized (lock) {
-            messages.put(provider, text);
+            messages.computeIfAbsent(provider, p -> new LinkedHashMap<>()).put(language, text);
         }
     }
 
@@ -525,7 +535,8 @@ final class FakeEventLogApi implements EventLogApi {
                 if (isForwarded(channel)) {
                     throw new NativeCrash("EXCEPTION_ACCESS_VIOLATION in wevtapi.dll: EvtFormatMessage on a forwarded event");
                 }
-                return messages.get(provider);
+                Map<String, String> texts = messages.getOrDefault(provider, Map.of());
+                return texts.getOrDefault("en-US", texts.values().stream().findFirst().orElse(null));
             }
         }
     }

@@ -670,6 +670,21 @@ class WindowsEventSourceTest {
         }
 
         @Test
+        void aMessageOnlyInTheSystemLanguageIsKeptAndTheBinaryDataStillSaysWhatHappened() throws Exception {
+            api.messages("MSExchangeIS", "de-DE", "Fehler 0x50d des Exchange-VSS-Writers beim Vorbereiten der Sicherung.");
+            try (Running run = new Running(local(), null)) {
+                run.sink.awaitUpAfter(0);
+                api.log("Application", LIVE.get(2)); // 9607
+                run.sink.awaitEvents(1);
+
+                EventRecord refused = run.sink.events().get(0);
+                assertThat(refused.message()).startsWith("Fehler 0x50d");
+                assertThat(refused.binaryText()).isEqualTo("Backup in progress.");
+                assertThat(io.github.exchangevss.lifecycle.VssEvents.mentions(refused, "backup in progress")).isTrue();
+            }
+        }
+
+        @Test
         void aSavedPositionIsFoundWhateverTheCaseOfTheChannelName() throws Exception {
             api.logAll("Application", LIVE.subList(0, 3));
             String checkpoint = "<BookmarkList><Bookmark Channel='application' RecordId='2' IsCurrent='true'/></BookmarkList>";
