@@ -81,54 +81,39 @@ final class WindowsServiceApi implements ServiceManager {
 
     @Override
     public Optional<State> state(String name) throws ServiceException {
-        SC_HANDLE manager = openManager(Winsvc.SC_MANAGER_CONNECT);
         try {
-            SC_HANDLE service = Advapi32.INSTANCE.OpenService(manager, name, Winsvc.SERVICE_QUERY_STATUS);
-            if (service == null) {
-                int code = Native.getLastError();
-                if (code == ERROR_SERVICE_DOES_NOT_EXIST) {
-                    return Optional.empty();
-                }
-                throw error("OpenService " + name, code);
-            }
-            try {
+            return Optional.of(withService(name, Winsvc.SERVICE_QUERY_STATUS, service -> {
                 Winsvc.SERVICE_STATUS status = new Winsvc.SERVICE_STATUS();
                 if (!Advapi32.INSTANCE.QueryServiceStatus(service, status)) {
                     throw lastError("QueryServiceStatus " + name);
                 }
-                return Optional.of(switch (status.dwCurrentState) {
+                return switch (status.dwCurrentState) {
                     case Winsvc.SERVICE_STOPPED -> State.STOPPED;
                     case Winsvc.SERVICE_START_PENDING -> State.START_PENDING;
                     case Winsvc.SERVICE_STOP_PENDING -> State.STOP_PENDING;
                     case Winsvc.SERVICE_RUNNING -> State.RUNNING;
                     default -> State.OTHER;
-                });
-            } finally {
-                Advapi32.INSTANCE.CloseServiceHandle(service);
+                };
+            }));
+        } catch (ServiceException e) {
+            if (e.code() == ERROR_SERVICE_DOES_NOT_EXIST) {
+                return Optional.empty();
             }
-        } finally {
-            Advapi32.INSTANCE.CloseServiceHandle(manager);
+            throw e;
         }
     }
 
     @Override
     public void create(ServiceDefinition d) throws ServiceException {
-        SC_HANDLE manager = openManager(Winsvc.SC_MANAGER_ALL_ACCESS);
-        try {
+        withManager(Winsvc.SC_MANAGER_ALL_ACCESS, manager -> {
             SC_HANDLE service = Advapi32.INSTANCE.CreateService(manager, d.name(), d.displayName(),
                     Winsvc.SERVICE_ALL_ACCESS, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL,
                     d.commandLine(), null, null, dependencies(d.dependencies()), d.account(), null);
             if (service == null) {
                 throw lastError("CreateService " + d.name());
             }
-            try {
-                configure(service, d);
-            } finally {
-                Advapi32.INSTANCE.CloseServiceHandle(service);
-            }
-        } finally {
-            Advapi32.INSTANCE.CloseServiceHandle(manager);
-        }
+            return closing(service, s -> configure(s, d));
+        });
     }
 
     @Override
@@ -139,12 +124,12 @@ final class WindowsServiceApi implements ServiceManager {
                     d.accountWithoutPassword() ? "" : null, d.displayName())) {
                 throw lastError("ChangeServiceConfig " + d.name());
             }
-            configure(service, d);
+            return configure(service, d);
         });
     }
 
     /** Description, delayed automatic start, restart on failure (also a non-crash one) and the preshutdown time. */
-    private static void configure(SC_HANDLE service, ServiceDefinition d) throws ServiceException {
+    private static Void configure(SC_HANDLE service, ServiceDefinition d) throws ServiceException {
         Winsvc.SERVICE_DESCRIPTION description = new Winsvc.SERVICE_DESCRIPTION();
         description.lpDescription = d.description();
         change(service, Winsvc.SERVICE_CONFIG_DESCRIPTION, description, "description");
@@ -173,6 +158,7 @@ final class WindowsServiceApi implements ServiceManager {
         PreshutdownInfo preshutdown = new PreshutdownInfo();
         preshutdown.dwPreshutdownTimeout = (int) d.preshutdownTimeout().toMillis();
         change(service, SERVICE_CONFIG_PRESHUTDOWN_INFO, preshutdown, "preshutdown timeout");
+        return null;
     }
 
     private static void change(SC_HANDLE service, int level, Winsvc.ChangeServiceConfig2Info info, String what)
@@ -193,6 +179,7 @@ final class WindowsServiceApi implements ServiceManager {
             if (!Advapi32.INSTANCE.DeleteService(service)) {
                 throw lastError("DeleteService " + name);
             }
+            return null;
         });
     }
 
@@ -202,6 +189,7 @@ final class WindowsServiceApi implements ServiceManager {
             if (!Advapi32.INSTANCE.StartService(service, 0, null)) {
                 throw lastError("StartService " + name);
             }
+            return null;
         });
     }
 
@@ -211,6 +199,7 @@ final class WindowsServiceApi implements ServiceManager {
             if (!Advapi32.INSTANCE.ControlService(service, Winsvc.SERVICE_CONTROL_STOP, new Winsvc.SERVICE_STATUS())) {
                 throw lastError("ControlService stop " + name);
             }
+            return null;
         });
     }
 
@@ -350,24 +339,29 @@ final class WindowsServiceApi implements ServiceManager {
     }
 
     @FunctionalInterface
-    private interface ServiceCall {
-        void call(SC_HANDLE service) throws ServiceException;
+    private interface HandleCall<T> {
+        T call(SC_HANDLE handle) throws ServiceException;
     }
 
-    private static void withService(String name, int access, ServiceCall call) throws ServiceException {
-        SC_HANDLE manager = openManager(Winsvc.SC_MANAGER_CONNECT);
-        try {
+    private static <T> T withManager(int access, HandleCall<T> call) throws ServiceException {
+        return closing(openManager(access), call);
+    }
+
+    private static <T> T withService(String name, int access, HandleCall<T> call) throws ServiceException {
+        return withManager(Winsvc.SC_MANAGER_CONNECT, manager -> {
             SC_HANDLE service = Advapi32.INSTANCE.OpenService(manager, name, access);
             if (service == null) {
                 throw lastError("OpenService " + name);
             }
-            try {
-                call.call(service);
-            } finally {
-                Advapi32.INSTANCE.CloseServiceHandle(service);
-            }
+            return closing(service, call);
+        });
+    }
+
+    private static <T> T closing(SC_HANDLE handle, HandleCall<T> call) throws ServiceException {
+        try {
+            return call.call(handle);
         } finally {
-            Advapi32.INSTANCE.CloseServiceHandle(manager);
+            Advapi32.INSTANCE.CloseServiceHandle(handle);
         }
     }
 
