@@ -127,6 +127,7 @@ public final class ServiceCommand {
         ServiceHost.EventLog eventLog = WindowsServiceApi.eventLog(ServiceDefinition.NAME);
         ServiceHost host = new ServiceHost(ServiceDefinition.NAME,
                 () -> Cli.startServe("--config.file=" + configFile, "--storage.path=" + storage), eventLog);
+        Thread.setDefaultUncaughtExceptionHandler(host::fatal);
         try {
             WindowsServiceApi.dispatch(ServiceDefinition.NAME, host);
         } catch (ServiceException e) {

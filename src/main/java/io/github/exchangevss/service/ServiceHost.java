@@ -99,6 +99,15 @@ public final class ServiceHost {
         }
     }
 
+    /**
+     * An exception no thread caught: a fatal error for the Application log (the log file gets the stack trace from
+     * the JVM). The service goes on; what failed is retried by whoever owns it, or shows in the metrics.
+     */
+    public void fatal(Thread thread, Throwable error) {
+        eventLog.error(name + ": fatal error in thread " + thread.getName() + ": " + error);
+        error.printStackTrace();
+    }
+
     /** HandlerEx: the Win32 code the control handler returns to the SCM. */
     public int control(int code) {
         return switch (code) {

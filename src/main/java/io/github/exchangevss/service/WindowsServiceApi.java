@@ -33,7 +33,6 @@ final class WindowsServiceApi implements ServiceManager {
     private static final int SERVICE_WIN32_OWN_PROCESS = 0x10;
     private static final int SERVICE_AUTO_START = 0x2;
     private static final int SERVICE_ERROR_NORMAL = 0x1;
-    private static final int SERVICE_NO_CHANGE = 0xFFFFFFFF;
     private static final int SERVICE_CONFIG_DELAYED_AUTO_START_INFO = 3;
     private static final int SERVICE_CONFIG_PRESHUTDOWN_INFO = 7;
     private static final int SERVICE_ACCEPT_STOP = 0x1;
@@ -119,9 +118,10 @@ final class WindowsServiceApi implements ServiceManager {
     @Override
     public void update(ServiceDefinition d) throws ServiceException {
         withService(d.name(), Winsvc.SERVICE_ALL_ACCESS, service -> {
+            // No password: the accounts a definition allows have none, and for a virtual account or gMSA it must be NULL.
             if (!Advapi32Extra.INSTANCE.ChangeServiceConfig(service, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
                     SERVICE_ERROR_NORMAL, d.commandLine(), null, null, dependencies(d.dependencies()), d.account(),
-                    d.accountWithoutPassword() ? "" : null, d.displayName())) {
+                    null, d.displayName())) {
                 throw lastError("ChangeServiceConfig " + d.name());
             }
             return configure(service, d);

@@ -109,6 +109,14 @@ class ServiceHostTest {
     }
 
     @Test
+    void anExceptionNoThreadCaughtIsAFatalErrorInTheApplicationLog() {
+        ServiceHost host = new ServiceHost("exchange-vss-exporter", () -> () -> { }, log);
+        host.fatal(new Thread("source-windows"), new OutOfMemoryError("Java heap space"));
+        assertThat(eventLog).containsExactly(
+                "error exchange-vss-exporter: fatal error in thread source-windows: java.lang.OutOfMemoryError: Java heap space");
+    }
+
+    @Test
     void controlsItDoesNotHandleAreRefusedAsWindowsExpects() {
         ServiceHost host = new ServiceHost("exchange-vss-exporter", () -> () -> { }, log);
         assertThat(host.control(0x2 /* PAUSE */)).isEqualTo(ServiceHost.ERROR_CALL_NOT_IMPLEMENTED);
