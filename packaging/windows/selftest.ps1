@@ -171,7 +171,8 @@ source:
         Start-Sleep -Seconds 5
         $missed = Get-Metric 'exchange_vss_source_events_missed_total'
         if ($missed -ne 0) { throw "events_missed_total=$missed after only records already passed were overwritten" }
-        "record $lastMatching (the last read) overwritten, 0 missed"
+        $refused = Select-String -Quiet -Pattern 'strict subscription refused it' -Path (Join-Path $Data 'logs\exchange-vss-exporter.log')
+        "record $lastMatching (the last read) overwritten, 0 missed; strict subscription refused a position on another source's record: $refused"
     }
     Test-Case 'wrapped past the position while stopped: counted' {
         Restart-Exporter {

@@ -294,7 +294,7 @@ public final class WindowsEventSource implements EventSource {
         SubscriptionQuery query = new SubscriptionQuery(channel, config.queries(), null);
         try (EventLogApi.Bookmark bookmark = api.createBookmark(BookmarkList.of(Map.of(channel, position)).toXml())) {
             if (isForwarded(channel)) {
-                reportLoss(session, channel, position, sink, false);
+                reportLoss(channel, position, session.logInfo(channel), sink, false);
                 return session.subscribe(query, EventLogApi.Start.AFTER_BOOKMARK, bookmark);
             }
             try {
@@ -305,14 +305,23 @@ public final class WindowsEventSource implements EventSource {
                     // could fail the same way for ever; without Strict it starts after the bookmark or the record
                     // closest to it, and the comparison with the oldest record tells what was lost.
                     log.warn("{}/{}: {}; subscribing again without EvtSubscribeStrict", name(), channel, e.getMessage());
-                    reportLoss(session, channel, position, sink, false);
+                    reportLoss(channel, position, session.logInfo(channel), sink, false);
                     return session.subscribe(query, EventLogApi.Start.AFTER_BOOKMARK, bookmark);
                 }
                 if (!Win32Error.bookmarkGone(e.code())) {
                     throw e;
                 }
             }
-            reportLoss(session, channel, position, sink, true);
+            EventLogApi.LogInfo info = session.logInfo(channel);
+            if (info.oldest() <= position && position <= info.newest()) {
+                // The record is there, so it is no wrap and no clear. EvtSeek's documentation places a bookmark that is
+                // not in the result set by its record number; should a strict subscription still refuse one that does
+                // not match the query (the position moves past other providers' records), it is read after it as is.
+                log.info("{}/{}: record {} is in the log but a strict subscription refused it; subscribing after it"
+                        + " without EvtSubscribeStrict", name(), channel, position);
+                return session.subscribe(query, EventLogApi.Start.AFTER_BOOKMARK, bookmark);
+            }
+            reportLoss(channel, position, info, sink, true);
         }
         // Every record now in the log came after the bookmarked one, so none is read twice.
         return session.subscribe(query, EventLogApi.Start.OLDEST, null);
@@ -328,9 +337,8 @@ public final class WindowsEventSource implements EventSource {
      * gone. Below, when the bookmarked record is known to be gone: the record numbers started again, so the log was
      * cleared, and the position is dropped with it.
      */
-    private void reportLoss(EventLogApi.Session session, String channel, long position, EventSink sink, boolean gone)
+    private void reportLoss(String channel, long position, EventLogApi.LogInfo info, EventSink sink, boolean gone)
             throws EventLogException {
-        EventLogApi.LogInfo info = session.logInfo(channel);
         String location = name() + "/" + channel;
         if (info.oldest() > position + 1) {
             long missed = info.oldest() - position - 1;

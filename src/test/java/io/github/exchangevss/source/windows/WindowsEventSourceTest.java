@@ -565,6 +565,19 @@ class WindowsEventSourceTest {
 
         @Test
         void aRestartAfterOtherProvidersRecordsWereOverwrittenMissesNothing() throws Exception {
+            restartAfterOtherRecordsWereOverwritten();
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 53L));
+        }
+
+        @Test
+        void aStrictSubscriptionRefusingAPositionOnAnotherProvidersRecordIsNoClear() throws Exception {
+            api.strictNeedsMatchingRecord();
+            restartAfterOtherRecordsWereOverwritten();
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 53L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 53L));
+        }
+
+        private void restartAfterOtherRecordsWereOverwritten() throws Exception {
             String checkpoint;
             try (Running run = new Running(local(), null)) {
                 run.sink.awaitUpAfter(0);
@@ -584,7 +597,6 @@ class WindowsEventSourceTest {
                 assertThat(run.sink.missed()).isZero();
                 assertThat(run.sink.errors()).isEmpty();
             }
-            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 53L));
         }
 
         @Test
