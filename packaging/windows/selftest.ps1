@@ -41,6 +41,8 @@ $Results = [System.Collections.Generic.List[string]]::new()
 $ReadersCanRead = 'O:BAG:SYD:(A;;0xf0007;;;SY)(A;;0x7;;;BA)(A;;0x3;;;BO)(A;;0x5;;;SO)(A;;0x1;;;IU)(A;;0x3;;;SU)(A;;0x1;;;S-1-5-3)(A;;0x2;;;S-1-5-33)(A;;0x1;;;S-1-5-32-573)'
 
 function Invoke-Exporter([string[]] $Arguments) {
+    # What java writes to standard error is output here, not a terminating error.
+    $ErrorActionPreference = 'Continue'
     $output = & $Java -jar $Jar @Arguments 2>&1
     if ($LASTEXITCODE -ne 0) { throw "java -jar exchange-vss-exporter.jar $($Arguments -join ' ') failed ($LASTEXITCODE): $output" }
 }
@@ -50,8 +52,11 @@ function Get-Metrics {
     $values = @{}
     foreach ($line in $text -split "`n") {
         if ($line -match '^(exchange_vss_source_[a-z_]+)\{([^}]*)\}\s+(\S+)') {
-            $kind = if ($Matches[2] -match 'kind="([^"]+)"') { ":" + $Matches[1] } else { '' }
-            $values[$Matches[1] + $kind] = [double] $Matches[3]
+            $name = $Matches[1]
+            $labels = $Matches[2]
+            $value = [double] $Matches[3]
+            if ($labels -match 'kind="([^"]+)"') { $name += ':' + $Matches[1] }
+            $values[$name] = $value
         }
     }
     return $values
@@ -110,6 +115,7 @@ try {
     New-EventLog -LogName $Log -Source $Source, $Noise
     Limit-EventLog -LogName $Log -MaximumSize 64KB -OverflowAction OverwriteAsNeeded
     wevtutil.exe sl $Log "/ca:$ReadersCanRead"
+    if ($LASTEXITCODE -ne 0) { Write-Warning "could not let Event Log Readers read $Log; the service may get access denied" }
     Set-Content -LiteralPath $Config -Encoding ASCII -Value @"
 web:
   listen-address: ":$Port"
