@@ -10,7 +10,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The service's log file: appends to {@code NAME.log} and, once it would pass {@code maxBytes}, renames it to
  * {@code NAME.1.log} (the older ones one number up, the oldest beyond {@code keep} dropped) and starts a new one.
- * slf4j-simple writes whole lines to it, so a line is never split across two files.
+ * It rolls over only at the start of a line (PrintStream.println writes the text and the line end separately), so a
+ * line is never split across two files.
  */
 final class RollingFileStream extends OutputStream {
     private final Path directory;
@@ -19,6 +20,7 @@ final class RollingFileStream extends OutputStream {
     private final int keep;
     private OutputStream out;
     private long size;
+    private boolean atLineStart = true;
 
     RollingFileStream(Path directory, String name, long maxBytes, int keep) throws IOException {
         this.directory = directory;
@@ -49,11 +51,15 @@ final class RollingFileStream extends OutputStream {
 
     @Override
     public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-        if (size > 0 && size + length > maxBytes) {
+        if (length == 0) {
+            return;
+        }
+        if (atLineStart && size > 0 && size + length > maxBytes) {
             roll();
         }
         out.write(bytes, offset, length);
         size += length;
+        atLineStart = bytes[offset + length - 1] == '\n';
     }
 
     private void roll() throws IOException {

@@ -28,6 +28,19 @@ class RollingFileStreamTest {
     }
 
     @Test
+    void neverSplitsALineWrittenInPieces() throws Exception {
+        RollingFileStream stream = new RollingFileStream(dir, "exporter", 10, 3);
+        try (PrintStream out = new PrintStream(stream, true, StandardCharsets.UTF_8)) {
+            out.print("0123456789");
+            out.print("abc");
+            out.println();
+            out.println("next");
+        }
+        assertThat(Files.readAllLines(stream.rolled(1))).containsExactly("0123456789abc");
+        assertThat(Files.readAllLines(stream.current())).containsExactly("next");
+    }
+
+    @Test
     void appendsToTheFileOfAnEarlierRun() throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("exporter.log"), "earlier\n");
