@@ -2,6 +2,7 @@ package io.github.exchangevss.cli;
 
 import io.github.exchangevss.config.ConfigException;
 import io.github.exchangevss.metrics.BuildInfo;
+import io.github.exchangevss.service.ServiceCommand;
 import java.io.PrintWriter;
 import java.util.Set;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The command line: picocli with {@code serve} as the default command and exit code 2 for any wrong input. */
 @Command(name = "exchange-vss-exporter", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Prometheus exporter for the Exchange Information Store VSS writer (KB 910250).",
-        subcommands = {ServeCommand.class, DiagnoseCommand.class, DemoCommand.class, EvtxCommand.class})
+        subcommands = {ServeCommand.class, DiagnoseCommand.class, DemoCommand.class, EvtxCommand.class, ServiceCommand.class})
 public final class Cli implements Runnable {
     public static final int USAGE = 2;
     private static final Set<String> TOP_LEVEL = Set.of("-h", "--help", "-V", "--version");
@@ -40,6 +41,13 @@ public final class Cli implements Runnable {
         withServe[0] = "serve";
         System.arraycopy(args, 0, withServe, 1, args.length);
         return withServe;
+    }
+
+    /** Starts what {@code serve ARGS} starts, without waiting; closing the result saves the state (the Windows service). */
+    public static AutoCloseable startServe(String... args) throws Exception {
+        CommandLine serve = new CommandLine(new ServeCommand());
+        serve.parseArgs(args);
+        return ((ServeCommand) serve.getCommand()).start();
     }
 
     @Override

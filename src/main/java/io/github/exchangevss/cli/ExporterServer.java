@@ -24,6 +24,28 @@ final class ExporterServer {
 
     static int run(ExporterConfig config, List<String> sources, SourceFactory factory) throws IOException {
         Logger log = LoggerFactory.getLogger(ExporterServer.class);
+        AutoCloseable exporter = start(config, sources, factory);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Stopping: saving state");
+            try {
+                exporter.close();
+            } catch (Exception e) {
+                log.error("Stopping: {}", e.toString());
+            }
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Starts everything without waiting; closing the result saves the state and stops the HTTP endpoint. */
+    static AutoCloseable start(ExporterConfig config, List<String> sources, SourceFactory factory) throws IOException {
+        Logger log = LoggerFactory.getLogger(ExporterServer.class);
         BuildInfo buildInfo = BuildInfo.fromClasspath();
         LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), Instant::now);
         ExporterRuntime runtime = new ExporterRuntime(engine, Optional.ofNullable(config.storagePath()).map(StateStore::new));
@@ -36,19 +58,10 @@ final class ExporterServer {
         if (config.storagePath() == null) {
             log.info("No --storage.path: the lifecycle state lives in memory only");
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping: saving state");
+        runtime.start(sources, factory);
+        return () -> {
             runtime.close();
             server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        runtime.start(sources, factory);
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 0;
+        };
     }
 }

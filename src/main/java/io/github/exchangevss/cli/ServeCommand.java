@@ -74,6 +74,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException {
+        ExporterConfig config = resolve();
+        return ExporterServer.run(config, config.sources(), (spec, checkpoint) -> create(spec, checkpoint, config));
+    }
+
+    /** Starts what {@link #call} runs without waiting for the process to end: closing the result saves the state. */
+    AutoCloseable start() throws ConfigException, IOException {
+        ExporterConfig config = resolve();
+        return ExporterServer.start(config, config.sources(), (spec, checkpoint) -> create(spec, checkpoint, config));
+    }
+
+    private ExporterConfig resolve() throws ConfigException, IOException {
         Map<String, Object> flags = new HashMap<>();
         web.putGiven(flags);
         WebOptions.putIfGiven(flags, SOURCES, sources);
@@ -95,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigException(WindowsEventSource.NOT_ON_THIS_OS);
         }
         Logging.configure(config.logLevel());
-        return ExporterServer.run(config, config.sources(), (spec, checkpoint) -> create(spec, checkpoint, config));
+        return config;
     }
 
     private static EventSource create(String spec, String checkpoint, ExporterConfig config) throws SourceException {

@@ -26,12 +26,17 @@ public interface EventLogApi {
         /** Every event still in the log (narrowed by {@link SubscriptionQuery#lookback()}), then the live ones. */
         OLDEST,
         /**
-         * The events after the bookmarked one. Strict: fails with {@link Win32Error#ERROR_NOT_FOUND} or
-         * {@link Win32Error#ERROR_EVT_QUERY_RESULT_INVALID_POSITION} when the bookmarked event is gone, and a
-         * running subscription reports {@link Win32Error#ERROR_EVT_QUERY_RESULT_STALE} when events are
-         * overwritten before they are read, instead of silently skipping them.
+         * The events after the bookmarked record. When that record is gone the subscription begins after the record
+         * closest to it (EVT_SUBSCRIBE_FLAGS documentation), so a wrap or a clear passes unnoticed: the caller
+         * compares the bookmark with {@link Session#logInfo} itself.
          */
-        AFTER_BOOKMARK
+        AFTER_BOOKMARK,
+        /**
+         * As {@link #AFTER_BOOKMARK}, with EvtSubscribeStrict: fails with {@link Win32Error#ERROR_NOT_FOUND} or
+         * {@link Win32Error#ERROR_EVT_QUERY_RESULT_INVALID_POSITION} when the bookmarked record is gone, and may fail
+         * with {@link Win32Error#ERROR_EVT_QUERY_RESULT_STALE} when the log rolled over while the query was set up.
+         */
+        AFTER_BOOKMARK_STRICT
     }
 
     /** A handle that must be closed (EvtClose). Closing twice is harmless. */
@@ -40,22 +45,41 @@ public interface EventLogApi {
         void close();
     }
 
+    /**
+     * Where a channel's log stands (EvtGetLogInfo): the record number of its oldest record and how many it holds.
+     * Record numbers of one log are consecutive, so the newest is {@code oldest + count - 1}; an empty log has none.
+     */
+    record LogInfo(long oldest, long count) {
+        public long newest() {
+            return count == 0 ? 0 : oldest + count - 1;
+        }
+    }
+
     interface Session extends Handle {
-        /** Fails with {@link Win32Error#ERROR_EVT_CHANNEL_NOT_FOUND} or {@link Win32Error#ERROR_ACCESS_DENIED}. */
-        void checkChannel(String channel) throws EventLogException;
+        /** EvtGetLogInfo of the channel (EvtLogOldestRecordNumber, EvtLogNumberOfLogRecords). */
+        LogInfo logInfo(String channel) throws EventLogException;
 
-        /** The record ID of the oldest event still in the channel (EvtGetLogInfo, EvtLogOldestRecordNumber). */
-        long oldestRecordId(String channel) throws EventLogException;
-
-        /** Subscribes with a signal event (EvtSubscribe, pull mode); {@code bookmark} only for AFTER_BOOKMARK. */
+        /**
+         * Subscribes in pull mode with a signal event (EvtSubscribe); {@code bookmark} only for the AFTER_BOOKMARK
+         * starts. Fails with {@link Win32Error#ERROR_EVT_CHANNEL_NOT_FOUND} or {@link Win32Error#ERROR_ACCESS_DENIED}.
+         */
         Subscription subscribe(SubscriptionQuery query, Start start, Bookmark bookmark) throws EventLogException;
 
-        /** Blocks until one of the subscriptions may have events, or {@code timeout} passed. */
-        void await(Collection<Subscription> subscriptions, Duration timeout) throws InterruptedException;
+        /**
+         * Blocks until at least one subscription is signalled or {@code timeout} passed, and returns the signalled
+         * ones (none after a timeout). The signals are auto-reset events, consumed by this call: a new subscription
+         * starts signalled, and Windows sets the signal again for events logged from then on, also while they are
+         * being read, so nothing waits unseen.
+         */
+        List<Subscription> await(Collection<Subscription> subscriptions, Duration timeout) throws InterruptedException;
     }
 
     interface Subscription extends Handle {
-        /** Up to {@code max} events in log order without blocking (EvtNext); empty when none are waiting. */
+        /**
+         * One EvtNext call for up to {@code max} events in log order, without waiting. When none are there it fails
+         * as Windows does, with ERROR_NO_MORE_ITEMS, or ERROR_INVALID_OPERATION when its signal was not set
+         * ({@link Win32Error#nothingToRead}).
+         */
         List<Event> next(int max) throws EventLogException;
     }
 
@@ -63,7 +87,10 @@ public interface EventLogApi {
         /** The event as XML (EvtRender, EvtRenderEventXml). */
         String renderXml() throws EventLogException;
 
-        /** The event's message text (EvtFormatMessage), or null when the provider's messages are not available. */
+        /**
+         * The event's message text (EvtFormatMessage), English first, else in the system language; null when the
+         * provider's messages are not available. Never called for forwarded events (it can crash in native code).
+         */
         String formatMessage(String provider);
     }
 

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link EventLogApi} over wevtapi.dll through jna-platform. The only class that calls Windows: it compiles
@@ -40,6 +41,11 @@ final class WevtapiEventLogApi implements EventLogApi {
     private static final int VARIANT_TYPE_OFFSET = 12;
     private static final int EVT_VAR_TYPE_NULL = 0;
     private static final int EVT_VAR_TYPE_UINT64 = 10;
+    /** en-US, then the user's default (LCID 0). */
+    private static final int[] MESSAGE_LOCALES = {1033, 0};
+    /** EvtOpenPublisherMetadata codes that say the provider is not installed: worth remembering, unlike RPC trouble. */
+    private static final Set<Integer> PUBLISHER_ABSENT = Set.of(
+            WinError.ERROR_FILE_NOT_FOUND, WinError.ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND);
 
     @Override
     public Session openSession(RemoteLogin login) throws EventLogException {
@@ -148,7 +154,7 @@ final class WevtapiEventLogApi implements EventLogApi {
     private static final class WevtSession implements Session {
         /** Null for the local computer. */
         private final EVT_HANDLE session;
-        /** Provider name to its metadata handle, or null when the provider is not installed here. */
+        /** Provider name and locale to its metadata handle, or null when the provider is not installed here. */
         private final Map<String, EVT_HANDLE> publishers = new HashMap<>();
 
         WevtSession(EVT_HANDLE session) {
@@ -156,52 +162,47 @@ final class WevtapiEventLogApi implements EventLogApi {
         }
 
         @Override
-        public void checkChannel(String channel) throws EventLogException {
-            EVT_HANDLE config = Wevtapi.INSTANCE.EvtOpenChannelConfig(session, channel, 0);
-            if (config == null) {
-                throw lastError("EvtOpenChannelConfig " + channel);
-            }
-            closeHandle(config);
-        }
-
-        @Override
-        public long oldestRecordId(String channel) throws EventLogException {
+        public LogInfo logInfo(String channel) throws EventLogException {
             EVT_HANDLE logHandle = Wevtapi.INSTANCE.EvtOpenLog(session, channel, Winevt.EVT_OPEN_LOG_FLAGS.EvtOpenChannelPath);
             if (logHandle == null) {
                 throw lastError("EvtOpenLog " + channel);
             }
             try {
-                Memory variant = new Memory(VARIANT_BYTES);
-                IntByReference used = new IntByReference();
-                if (!Wevtapi.INSTANCE.EvtGetLogInfo(logHandle, Winevt.EVT_LOG_PROPERTY_ID.EvtLogOldestRecordNumber,
-                        (int) variant.size(), variant, used)) {
-                    throw lastError("EvtGetLogInfo " + channel);
-                }
-                int type = variant.getInt(VARIANT_TYPE_OFFSET);
-                return switch (type) {
-                    case EVT_VAR_TYPE_UINT64 -> variant.getLong(0);
-                    case EVT_VAR_TYPE_NULL -> 0; // an empty log may have no oldest record
-                    default -> throw error("EvtGetLogInfo " + channel + " (oldest record number of variant type " + type + ")",
-                            WinError.ERROR_INVALID_DATA);
-                };
+                return new LogInfo(uint64Property(logHandle, channel, Winevt.EVT_LOG_PROPERTY_ID.EvtLogOldestRecordNumber),
+                        uint64Property(logHandle, channel, Winevt.EVT_LOG_PROPERTY_ID.EvtLogNumberOfLogRecords));
             } finally {
                 closeHandle(logHandle);
             }
         }
 
+        private static long uint64Property(EVT_HANDLE logHandle, String channel, int property) throws EventLogException {
+            Memory variant = new Memory(VARIANT_BYTES);
+            IntByReference used = new IntByReference();
+            if (!Wevtapi.INSTANCE.EvtGetLogInfo(logHandle, property, (int) variant.size(), variant, used)) {
+                throw lastError("EvtGetLogInfo " + channel);
+            }
+            int type = variant.getInt(VARIANT_TYPE_OFFSET);
+            return switch (type) {
+                case EVT_VAR_TYPE_UINT64 -> variant.getLong(0);
+                case EVT_VAR_TYPE_NULL -> 0; // an empty log may have no oldest record
+                default -> throw error("EvtGetLogInfo " + channel + " (property " + property + " of variant type " + type + ")",
+                        WinError.ERROR_INVALID_DATA);
+            };
+        }
+
         @Override
         public Subscription subscribe(SubscriptionQuery query, Start start, Bookmark bookmark) throws EventLogException {
-            // Strict: fail instead of skipping when the bookmarked event is gone, and report events overwritten
-            // before they were read (ERROR_EVT_QUERY_RESULT_STALE) instead of passing over them in silence.
+            // Strict only where the caller asks for it: the documentation gives it a meaning with a bookmark alone.
             int flags = switch (start) {
                 case FUTURE -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeToFutureEvents;
-                case OLDEST -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStartAtOldestRecord
-                        | Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStrict;
-                case AFTER_BOOKMARK -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStartAfterBookmark
+                case OLDEST -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStartAtOldestRecord;
+                case AFTER_BOOKMARK -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStartAfterBookmark;
+                case AFTER_BOOKMARK_STRICT -> Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStartAfterBookmark
                         | Winevt.EVT_SUBSCRIBE_FLAGS.EvtSubscribeStrict;
             };
-            // Manual reset, initially set: the first next() looks for events that are already there.
-            HANDLE signal = Kernel32.INSTANCE.CreateEvent(null, true, true, null);
+            // Auto-reset, initially set: the first wait reports the subscription, so events already there are read;
+            // the wait that sees the signal consumes it, and Windows sets it again for events logged from then on.
+            HANDLE signal = Kernel32.INSTANCE.CreateEvent(null, false, true, null);
             if (signal == null) {
                 throw lastError("CreateEvent");
             }
@@ -220,35 +221,68 @@ final class WevtapiEventLogApi implements EventLogApi {
         }
 
         @Override
-        public void await(Collection<Subscription> subscriptions, Duration timeout) throws InterruptedException {
-            // Beyond 64 signals the rest are not waited on, but still read each round, at most one timeout late.
-            HANDLE[] signals = subscriptions.stream().limit(MAXIMUM_WAIT_OBJECTS)
-                    .map(s -> ((WevtSubscription) s).signal).toArray(HANDLE[]::new);
+        public List<Subscription> await(Collection<Subscription> subscriptions, Duration timeout) throws InterruptedException {
+            List<WevtSubscription> all = subscriptions.stream().map(s -> (WevtSubscription) s).toList();
+            // Beyond 64 signals the rest are not waited on, but still looked at each round, at most one timeout late.
+            HANDLE[] signals = all.stream().limit(MAXIMUM_WAIT_OBJECTS).map(s -> s.signal).toArray(HANDLE[]::new);
             int millis = (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE - 1); // -1 would be INFINITE
-            // A timeout just means: look again. A failed wait returns at once: sleep instead of spinning, and let
-            // next() report what is wrong with the handles.
-            if (signals.length == 0
-                    || Kernel32.INSTANCE.WaitForMultipleObjects(signals.length, signals, false, millis) == WinBase.WAIT_FAILED) {
+            List<Subscription> signalled = new ArrayList<>();
+            int woken = signals.length == 0 ? WinBase.WAIT_FAILED
+                    : Kernel32.INSTANCE.WaitForMultipleObjects(signals.length, signals, false, millis);
+            if (woken == WinBase.WAIT_FAILED) {
+                // A failed wait returns at once: sleep instead of spinning; reading tells what is wrong with the handles.
                 Thread.sleep(millis);
+            } else if (woken >= WinBase.WAIT_OBJECT_0 && woken < WinBase.WAIT_OBJECT_0 + signals.length) {
+                signalled.add(all.get(woken - WinBase.WAIT_OBJECT_0)); // its auto-reset signal is consumed now
+            }
+            for (WevtSubscription s : all) {
+                if (!signalled.contains(s) && Kernel32.INSTANCE.WaitForSingleObject(s.signal, 0) == WinBase.WAIT_OBJECT_0) {
+                    signalled.add(s);
+                }
             }
             // The native wait does not see Java interrupts; the fake's Object.wait does, and so must this.
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
+            return signalled;
         }
 
+        /**
+         * The message in English when the provider has it (the engine's message rules are written against English
+         * text), else in the system language: publisher metadata opened with LCID 1033, then with 0 (winlogbeat's
+         * {@code event_language} does the same choice).
+         */
         String formatMessage(EVT_HANDLE event, String provider) {
             if (provider == null) {
                 return null;
             }
-            if (!publishers.containsKey(provider)) {
-                // Remembered also when null, so a provider not installed here is looked up only once.
-                publishers.put(provider, Wevtapi.INSTANCE.EvtOpenPublisherMetadata(session, provider, null, 0, 0));
+            for (int locale : MESSAGE_LOCALES) {
+                EVT_HANDLE publisher = publisher(provider, locale);
+                String message = publisher == null ? null : formatMessage(publisher, event);
+                if (message != null) {
+                    return message;
+                }
             }
-            EVT_HANDLE publisher = publishers.get(provider);
-            if (publisher == null) {
-                return null;
+            return null;
+        }
+
+        /**
+         * The publisher's metadata handle for a locale, or null. A provider that is not installed here is remembered as
+         * such; any other failure (a remote server briefly unreachable) is tried again with the next event.
+         */
+        private EVT_HANDLE publisher(String provider, int locale) {
+            String key = provider + "/" + locale;
+            if (publishers.containsKey(key)) {
+                return publishers.get(key);
             }
+            EVT_HANDLE publisher = Wevtapi.INSTANCE.EvtOpenPublisherMetadata(session, provider, null, locale, 0);
+            if (publisher != null || PUBLISHER_ABSENT.contains(Native.getLastError())) {
+                publishers.put(key, publisher);
+            }
+            return publisher;
+        }
+
+        private static String formatMessage(EVT_HANDLE publisher, EVT_HANDLE event) {
             // Sizes are in characters (WCHARs) here, not bytes as for EvtRender.
             int flags = Winevt.EVT_FORMAT_MESSAGE_FLAGS.EvtFormatMessageEvent;
             IntByReference used = new IntByReference();
@@ -304,24 +338,11 @@ final class WevtapiEventLogApi implements EventLogApi {
 
         @Override
         public List<Event> next(int max) throws EventLogException {
-            List<Event> events = take(max);
-            if (!events.isEmpty()) {
-                return events;
-            }
-            // Reset, then look once more: an event logged in between has set the signal again, so none waits unseen.
-            Kernel32.INSTANCE.ResetEvent(signal);
-            return take(max);
-        }
-
-        private List<Event> take(int max) throws EventLogException {
             EVT_HANDLE[] handles = new EVT_HANDLE[max];
             IntByReference returned = new IntByReference();
             if (!Wevtapi.INSTANCE.EvtNext(subscription, max, handles, NO_WAIT, 0, returned)) {
-                int code = Native.getLastError();
-                if (code == WinError.ERROR_NO_MORE_ITEMS || code == WinError.ERROR_TIMEOUT) {
-                    return List.of();
-                }
-                throw error("EvtNext " + channel, code);
+                // Also ERROR_NO_MORE_ITEMS and ERROR_INVALID_OPERATION: the source decides what they mean.
+                throw error("EvtNext " + channel, Native.getLastError());
             }
             List<Event> events = new ArrayList<>(returned.getValue());
             for (int i = 0; i < returned.getValue(); i++) {

@@ -7,6 +7,10 @@ package io.github.exchangevss.source.windows;
 public final class Win32Error {
     public static final int ERROR_ACCESS_DENIED = 5;
     public static final int ERROR_INVALID_HANDLE = 6;
+    public static final int ERROR_NO_MORE_ITEMS = 259;
+    public static final int ERROR_TIMEOUT = 1460;
+    /** EvtNext on a pull subscription whose signal is not set: nothing to read (DataDog's pull subscription). */
+    public static final int ERROR_INVALID_OPERATION = 4317;
     public static final int ERROR_NOT_FOUND = 1168;
     public static final int ERROR_LOGON_FAILURE = 1326;
     public static final int RPC_S_SERVER_UNAVAILABLE = 1722;
@@ -59,8 +63,21 @@ public final class Win32Error {
         };
     }
 
-    /** True when the bookmarked event no longer exists in the log (cleared, or overwritten when it wrapped). */
+    /**
+     * True when a strict EvtSubscribe says the bookmarked event no longer exists (cleared, or overwritten when the log
+     * wrapped). Not {@link #ERROR_EVT_QUERY_RESULT_STALE}: that says the log rolled over while the query was being
+     * set up, and the bookmarked record may well still be there.
+     */
     static boolean bookmarkGone(int code) {
         return code == ERROR_NOT_FOUND || code == ERROR_EVT_QUERY_RESULT_INVALID_POSITION;
+    }
+
+    /**
+     * True for the codes with which EvtNext says there is nothing to read now: ERROR_NO_MORE_ITEMS; ERROR_TIMEOUT
+     * with a zero timeout; ERROR_INVALID_OPERATION when the subscription's signal was not set (DataDog's
+     * pkg/util/winutil/eventlog pull subscription and winlogbeat treat it so). None of them is a fault.
+     */
+    static boolean nothingToRead(int code) {
+        return code == ERROR_NO_MORE_ITEMS || code == ERROR_TIMEOUT || code == ERROR_INVALID_OPERATION;
     }
 }

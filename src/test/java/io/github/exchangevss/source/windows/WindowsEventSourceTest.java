@@ -6,16 +6,15 @@ import static io.github.exchangevss.source.windows.FakeEventLogApi.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.SourceException;
 import io.github.exchangevss.source.windows.EventLogApi.Start;
 import io.github.exchangevss.source.windows.FakeEventLogApi.Call;
 import io.github.exchangevss.source.windows.FakeEventLogApi.Subscribed;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class WindowsEventSourceTest {
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-03-08T12:00:00Z"), ZoneOffset.UTC);
+    private static final Instant START = Instant.parse("2024-03-08T12:00:00Z");
+    private static final Duration MAX_WAIT = Duration.ofMinutes(5);
     private static final List<String> HISTORY = resource("application-exch01-history.xml");
     private static final List<String> LIVE = resource("application-exch01-live.xml");
     private static final List<String> FORWARDED = resource("forwarded-exch02.xml");
@@ -32,7 +32,7 @@ class WindowsEventSourceTest {
     private static final String SECURITY_CLEARED = resource("security-1102.xml").get(0);
     private static final String NOISE = HISTORY.stream().filter(x -> x.contains("Security-SPP")).findFirst().orElseThrow();
 
-    private final FakeEventLogApi api = new FakeEventLogApi(CLOCK, "Application", "System");
+    private final FakeEventLogApi api = new FakeEventLogApi(START, "Application", "System");
     private final List<Duration> sleeps = new ArrayList<>();
 
     private static WindowsSourceConfig config(List<String> channels) {
@@ -79,7 +79,7 @@ class WindowsEventSourceTest {
                     sleeps.add(duration);
                 }
                 Thread.sleep(2); // keeps a lasting fault from spinning; the recorded duration is what counts
-            });
+            }, new WindowsEventSource.Pacing(MAX_WAIT, Duration.ofMinutes(1), api.clock()));
             thread = new Thread(() -> {
                 try {
                     source.run(sink);
@@ -215,7 +215,7 @@ class WindowsEventSourceTest {
                 all.addAll(run.sink.events());
                 assertThat(times(all)).containsExactlyElementsOf(timesOf(LIVE.subList(0, 7)));
             }
-            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK, null, 3L));
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 3L));
         }
 
         @Test
@@ -235,7 +235,7 @@ class WindowsEventSourceTest {
                         .containsExactly(Map.entry("Application", 3L), Map.entry("ForwardedEvents", 2L));
             }
             assertThat(api.subscribed()).startsWith(
-                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 2L),
                     new Subscribed("ForwardedEvents", Start.OLDEST, Duration.ofDays(7), null));
         }
     }
@@ -325,8 +325,9 @@ class WindowsEventSourceTest {
                 run.sink.awaitEvents(2);
 
                 api.fail(Call.NEXT, "Application", Win32Error.RPC_S_SERVER_UNAVAILABLE, 3);
+                api.log("Application", LIVE.get(2)); // read only once signalled
                 run.sink.awaitUpAfter(3);
-                api.logAll("Application", LIVE.subList(2, 5));
+                api.logAll("Application", LIVE.subList(3, 5));
                 run.sink.awaitEvents(5);
 
                 assertThat(times(run.sink.events())).containsExactlyElementsOf(timesOf(LIVE.subList(0, 5)));
@@ -342,7 +343,7 @@ class WindowsEventSourceTest {
                 assertThat(login).isEqualTo(new RemoteLogin("EXCH02.contoso.local", "CONTOSO", "svc-vss", "s3cret!"));
                 assertThat(login.toString()).doesNotContain("s3cret!");
             });
-            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L));
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 2L));
         }
 
         @Test
@@ -353,6 +354,7 @@ class WindowsEventSourceTest {
                 api.log("Application", LIVE.get(0));
                 run.sink.awaitEvents(1); // reading worked, which starts the backoff over
                 api.fail(Call.NEXT, "Application", Win32Error.ERROR_INVALID_HANDLE, 1);
+                api.log("Application", LIVE.get(1)); // read only once signalled
                 run.sink.awaitUpAfter(6);
 
                 assertThat(sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
@@ -533,9 +535,227 @@ class WindowsEventSourceTest {
             }
             assertThat(api.subscribed()).filteredOn(s -> s.channel().equals("Application")).containsExactly(
                     new Subscribed("Application", Start.OLDEST, Duration.ofDays(7), null),
-                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L),
-                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 2L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 2L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 2L));
+        }
+    }
+
+    @Nested
+    class AsTheRealApiBehaves {
+        @Test
+        void anIdleSourceStaysUpForHoursAndCallsEvtNextOnlyWhenSignalled() throws Exception {
+            try (Running run = new Running(local(), null)) {
+                run.sink.awaitUpAfter(0);
+                awaitFakeTime(Duration.ofHours(6));
+
+                assertThat(run.sink.ups()).containsExactly(true);
+                assertThat(run.sink.errors()).isEmpty();
+                assertThat(sleeps()).isEmpty();
+                // One EvtNext per subscription, Application and the System clear watch, when they were made.
+                assertThat(api.calls(Call.NEXT)).isEqualTo(2);
+
+                api.log("Application", LIVE.get(0));
+                run.sink.awaitEvents(1);
+                awaitFakeTime(Duration.ofHours(12));
+                assertThat(api.calls(Call.NEXT)).isEqualTo(4); // the event, then nothing more to read
+                assertThat(run.sink.errors()).isEmpty();
+            }
+        }
+
+        @Test
+        void aRestartAfterOtherProvidersRecordsWereOverwrittenMissesNothing() throws Exception {
+            restartAfterOtherRecordsWereOverwritten();
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 53L));
+        }
+
+        @Test
+        void aStrictSubscriptionRefusingAPositionOnAnotherProvidersRecordIsNoClear() throws Exception {
+            api.strictNeedsMatchingRecord();
+            restartAfterOtherRecordsWereOverwritten();
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 53L),
+                    new Subscribed("Application", Start.AFTER_BOOKMARK, null, 53L));
+        }
+
+        private void restartAfterOtherRecordsWereOverwritten() throws Exception {
+            String checkpoint;
+            try (Running run = new Running(local(), null)) {
+                run.sink.awaitUpAfter(0);
+                api.logAll("Application", LIVE.subList(0, 3)); // records 1 to 3
+                run.sink.awaitEvents(3);
+                api.logAll("Application", java.util.Collections.nCopies(50, NOISE)); // records 4 to 53
+                awaitPosition(run.sink, "Application", 53);
+                checkpoint = run.sink.lastCheckpoint();
+            }
+            api.overwriteOldest("Application", 10); // records 1 to 10 gone, the last matching one with them
+            api.log("Application", LIVE.get(3));     // record 54
+
+            try (Running run = new Running(local(), checkpoint)) {
+                run.sink.awaitEvents(1);
+
+                assertThat(times(run.sink.events())).containsExactlyElementsOf(timesOf(LIVE.subList(3, 4)));
+                assertThat(run.sink.missed()).isZero();
+                assertThat(run.sink.errors()).isEmpty();
+            }
+        }
+
+        @Test
+        void aRemoteDropWhileOtherRecordsOverwriteTheLastMatchingOneResumesWithNothingMissed() throws Exception {
+            WindowsSourceConfig remote = new WindowsSourceConfig(List.of("Application"), WindowsSourceConfig.DEFAULT_QUERIES,
+                    "EXCH02.contoso.local", null, null, null, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofSeconds(4));
+            try (Running run = new Running(remote, null)) {
+                run.sink.awaitUpAfter(0);
+                api.logAll("Application", LIVE.subList(0, 2));                       // records 1 and 2
+                run.sink.awaitEvents(2);
+                api.logAll("Application", java.util.Collections.nCopies(30, NOISE)); // records 3 to 32
+                awaitPosition(run.sink, "Application", 32);
+
+                api.overwriteOldest("Application", 5); // the last matching record with them: no running read is stale
+                api.fail(Call.NEXT, "Application", Win32Error.RPC_S_CALL_FAILED, 1);
+                api.log("Application", LIVE.get(2)); // record 33, read after the drop
+                run.sink.awaitUpAfter(1);
+                run.sink.awaitEvents(3);
+
+                assertThat(run.sink.errorKinds()).containsExactly("rpc_unavailable");
+                assertThat(run.sink.missed()).isZero();
+                assertThat(run.sink.ups()).containsExactly(true, false, true);
+            }
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 32L));
+        }
+
+        @Test
+        void aStaleQueryResultOnSubscribingResubscribesWithoutStrictInsteadOfFailing() throws Exception {
+            api.logAll("Application", LIVE.subList(0, 4));
+            api.fail(Call.SUBSCRIBE, "Application", Win32Error.ERROR_EVT_QUERY_RESULT_STALE, 1);
+            String checkpoint = "<BookmarkList><Bookmark Channel='Application' RecordId='2' IsCurrent='true'/></BookmarkList>";
+
+            try (Running run = new Running(local(), checkpoint)) {
+                run.sink.awaitEvents(2);
+
+                assertThat(times(run.sink.events())).containsExactlyElementsOf(timesOf(LIVE.subList(2, 4)));
+                assertThat(run.sink.errors()).isEmpty();
+                assertThat(run.sink.ups()).containsExactly(true);
+                assertThat(run.sink.missed()).isZero();
+            }
+            assertThat(api.subscribed()).startsWith(
+                    new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 2L),
                     new Subscribed("Application", Start.AFTER_BOOKMARK, null, 2L));
+        }
+
+        @Test
+        void forwardedEventsResumeWithoutStrictAndNeverLoopOnStaleBookmarks() throws Exception {
+            api.addChannel("ForwardedEvents");
+            api.logAll("ForwardedEvents", FORWARDED);
+            String checkpoint = "<BookmarkList><Bookmark Channel='ForwardedEvents' RecordId='1' IsCurrent='true'/></BookmarkList>";
+
+            try (Running run = new Running(config(List.of("ForwardedEvents")), checkpoint)) {
+                run.sink.awaitEvents(1);
+                awaitFakeTime(Duration.ofHours(1));
+
+                assertThat(run.sink.eventIds()).containsExactly(9607);
+                assertThat(run.sink.errors()).isEmpty();
+                assertThat(run.sink.ups()).containsExactly(true);
+            }
+            assertThat(api.subscribed()).filteredOn(s -> s.channel().equals("ForwardedEvents"))
+                    .containsExactly(new Subscribed("ForwardedEvents", Start.AFTER_BOOKMARK, null, 1L));
+        }
+
+        @Test
+        void forwardedEventsWrappedPastThePositionCountTheOverwrittenRecords() throws Exception {
+            api.addChannel("ForwardedEvents");
+            api.logAll("ForwardedEvents", java.util.Collections.nCopies(6, FORWARDED.get(0))); // records 1 to 6
+            api.overwriteOldest("ForwardedEvents", 4);                                          // 5 is the oldest
+            String checkpoint = "<BookmarkList><Bookmark Channel='ForwardedEvents' RecordId='2' IsCurrent='true'/></BookmarkList>";
+
+            try (Running run = new Running(config(List.of("ForwardedEvents")), checkpoint)) {
+                run.sink.awaitEvents(2);
+                run.sink.awaitErrors("log_wrapped", 1);
+
+                assertThat(run.sink.missed()).isEqualTo(2); // records 3 and 4
+                assertThat(run.sink.isUp()).isTrue();
+            }
+        }
+
+        @Test
+        void aForwardedEventWithoutRenderingInfoIsNeverFormattedInNativeCode() throws Exception {
+            api.addChannel("ForwardedEvents");
+            api.messages("MSExchangeIS", "text of the local message file");
+            String withoutRenderingInfo = FORWARDED.get(1).replaceAll("<RenderingInfo.*</RenderingInfo>", "");
+            try (Running run = new Running(config(List.of("ForwardedEvents")), null)) {
+                run.sink.awaitUpAfter(0);
+                api.log("ForwardedEvents", withoutRenderingInfo);
+                run.sink.awaitEvents(1);
+
+                assertThat(run.sink.events().get(0).eventId()).isEqualTo(9607);
+                assertThat(run.sink.events().get(0).message()).isNull();
+            }
+        }
+
+        @Test
+        void charactersXmlDoesNotAllowAreRemovedAndTheEventKept() throws Exception {
+            String withControlCharacters = LIVE.get(0).replace("<EventData/>",
+                    "<EventData><Data>Backup\u0001 in\u001F progress&#x1;</Data></EventData>");
+            try (Running run = new Running(local(), null)) {
+                run.sink.awaitUpAfter(0);
+                api.log("Application", withControlCharacters);
+                run.sink.awaitEvents(1);
+
+                assertThat(run.sink.errors()).isEmpty();
+                assertThat(run.sink.events().get(0).data()).extracting(EventData::value).containsExactly("Backup in progress");
+            }
+        }
+
+        @Test
+        void aMessageOnlyInTheSystemLanguageIsKeptAndTheBinaryDataStillSaysWhatHappened() throws Exception {
+            api.messages("MSExchangeIS", "de-DE", "Fehler 0x50d des Exchange-VSS-Writers beim Vorbereiten der Sicherung.");
+            try (Running run = new Running(local(), null)) {
+                run.sink.awaitUpAfter(0);
+                api.log("Application", LIVE.get(2)); // 9607
+                run.sink.awaitEvents(1);
+
+                EventRecord refused = run.sink.events().get(0);
+                assertThat(refused.message()).startsWith("Fehler 0x50d");
+                assertThat(refused.binaryText()).isEqualTo("Backup in progress.");
+                assertThat(io.github.exchangevss.lifecycle.VssEvents.mentions(refused, "backup in progress")).isTrue();
+            }
+        }
+
+        @Test
+        void aSavedPositionIsFoundWhateverTheCaseOfTheChannelName() throws Exception {
+            api.logAll("Application", LIVE.subList(0, 3));
+            String checkpoint = "<BookmarkList><Bookmark Channel='application' RecordId='2' IsCurrent='true'/></BookmarkList>";
+
+            try (Running run = new Running(local(), checkpoint)) {
+                run.sink.awaitEvents(1);
+                awaitPosition(run.sink, "Application", 3);
+
+                assertThat(run.sink.eventIds()).containsExactly(9607);
+            }
+            assertThat(api.subscribed()).contains(new Subscribed("Application", Start.AFTER_BOOKMARK_STRICT, null, 2L));
+        }
+
+        @Test
+        void aRemoteBookmarkThatIsGoneIsToldByItsOwnCodeAndCountedOnce() throws Exception {
+            WindowsSourceConfig remote = new WindowsSourceConfig(List.of("Application"), WindowsSourceConfig.DEFAULT_QUERIES,
+                    "EXCH02.contoso.local", null, null, null, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofSeconds(4));
+            api.logAll("Application", LIVE.subList(0, 8));
+            api.overwriteOldest("Application", 5); // 6 is the oldest
+            String checkpoint = "<BookmarkList><Bookmark Channel='Application' RecordId='3' IsCurrent='true'/></BookmarkList>";
+            String after;
+            try (Running run = new Running(remote, checkpoint)) {
+                run.sink.awaitEvents(3);
+                awaitPosition(run.sink, "Application", 8);
+                after = run.sink.lastCheckpoint();
+
+                assertThat(run.sink.errorKinds()).containsExactly("log_wrapped");
+                assertThat(run.sink.missed()).isEqualTo(2);
+            }
+            try (Running run = new Running(remote, after)) {
+                run.sink.awaitUpAfter(0);
+                api.log("Application", LIVE.get(8));
+                run.sink.awaitEvents(1);
+                assertThat(run.sink.missed()).isZero();
+            }
         }
     }
 
@@ -551,6 +771,16 @@ class WindowsEventSourceTest {
                     .isInstanceOf(SourceException.class)
                     .hasMessage("--source windows needs Windows; on this OS use --source xml:PATH,"
                             + " --source evtx:PATH or --source demo");
+        }
+    }
+
+    /** Waits until the fake clock, which moves only while the source waits for signals, passed {@code duration}. */
+    private void awaitFakeTime(Duration duration) throws InterruptedException {
+        Instant until = START.plus(duration);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (api.clock().instant().isBefore(until)) {
+            assertThat(System.nanoTime()).as("fake time reaches " + until).isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 
