@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -110,16 +111,17 @@ public final class ExporterHttpServer implements AutoCloseable {
                 ? null : new BcryptAuthenticator(settings.webConfig().basicAuthUsers());
         String telemetryPath = settings.telemetryPath();
 
+        Map<String, String> headers = settings.webConfig().headers();
         mount(server, telemetryPath, new MetricsHandler(collector, registry, limits.concurrentScrapes(),
-                limits.scrapeWait()), authenticator);
+                limits.scrapeWait()), authenticator, headers);
         mount(server, "/", exchange -> respond(exchange, 200, "text/html; charset=utf-8",
-                statusPage.render(telemetryPath)), authenticator);
+                statusPage.render(telemetryPath)), authenticator, headers);
         mount(server, "/-/healthy", exchange -> respond(exchange, 200, "text/plain; charset=utf-8",
-                "Healthy"), authenticator);
+                "Healthy"), authenticator, headers);
         mount(server, "/-/ready", exchange -> {
             boolean isReady = ready.getAsBoolean();
             respond(exchange, isReady ? 200 : 503, "text/plain; charset=utf-8", isReady ? "Ready" : "Not ready");
-        }, authenticator);
+        }, authenticator, headers);
         server.start();
 
         ExporterHttpServer started = new ExporterHttpServer(server, workers, shedder);
@@ -176,6 +178,12 @@ public final class ExporterHttpServer implements AutoCloseable {
                 SSLContext context = getSSLContext();
                 SSLParameters parameters = context.getDefaultSSLParameters();
                 parameters.setProtocols(tls.protocols().toArray(new String[0]));
+                parameters.setCipherSuites(tls.cipherSuites().toArray(new String[0]));
+                parameters.setUseCipherSuitesOrder(tls.preferServerCipherSuites());
+                parameters.setNeedClientAuth(tls.clientAuth() == WebConfig.ClientAuth.REQUIRE_AND_VERIFY);
+                if (tls.clientAuth() == WebConfig.ClientAuth.VERIFY_IF_GIVEN) {
+                    parameters.setWantClientAuth(true);
+                }
                 params.setSSLParameters(parameters);
             }
         });
@@ -187,9 +195,11 @@ public final class ExporterHttpServer implements AutoCloseable {
      * so each handler answers its exact path only and 404 otherwise. Every path refuses methods other than GET and
      * HEAD, and answers 503 at once when the request came in while every worker was busy.
      */
-    private static void mount(HttpServer server, String path, HttpHandler handler, Authenticator authenticator) {
+    private static void mount(HttpServer server, String path, HttpHandler handler, Authenticator authenticator,
+            Map<String, String> headers) {
         var context = server.createContext(path, exchange -> {
             try (exchange) {
+                headers.forEach(exchange.getResponseHeaders()::set);
                 String method = exchange.getRequestMethod();
                 if (SHEDDING.get()) {
                     exchange.getResponseHeaders().set("Retry-After", "1");

@@ -31,15 +31,16 @@ import java.util.zip.Deflater;
 /**
  * The metrics endpoint. The {@code exchange_vss_*} families are rendered once per change of the exporter's state and
  * kept as bytes, plain and deflated, per format (text 0.0.4 or OpenMetrics, chosen from {@code Accept} as
- * simpleclient does); every scrape serves those shared bytes. Only the small JVM and process families are rendered
- * per scrape and appended, compressed on their own into the same gzip stream, so the body is one gzip member that
- * every client can read.
+ * simpleclient does); every scrape serves those shared bytes. The small JVM and process families follow them, rendered
+ * again when they are older than {@link #REST_MAX_AGE} and compressed on their own into the same deflate stream, so
+ * the body is one gzip member that every client can read.
  *
  * <p>At most {@code concurrentScrapes} scrapes are answered at once; the others wait up to {@code scrapeWait}, then
  * get 503.
  */
 final class MetricsHandler implements HttpHandler {
     private static final String EOF = "# EOF\n";
+    private static final int WRITE_SLICE = 64 * 1024;
     private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
     private final ExporterCollector collector;
@@ -47,6 +48,8 @@ final class MetricsHandler implements HttpHandler {
     private final Semaphore scrapes;
     private final Duration scrapeWait;
     private final Map<String, Cache> byContentType = new ConcurrentHashMap<>();
+    /** How old the JVM and process metrics may be; scrapes within it share them too. */
+    static final Duration REST_MAX_AGE = Duration.ofSeconds(1);
 
     MetricsHandler(ExporterCollector collector, CollectorRegistry perScrape, int concurrentScrapes,
             Duration scrapeWait) {
@@ -91,36 +94,44 @@ final class MetricsHandler implements HttpHandler {
         Set<String> names = requestedNames(exchange.getRequestURI().getRawQuery());
         EngineSnapshot engine = collector.engineSnapshot();
         List<SourceStatus.Snapshot> sources = collector.sourceSnapshots();
-        Rendered exporter = names.isEmpty()
+        Body body = names.isEmpty()
                 ? byContentType.computeIfAbsent(contentType, Cache::new).get(stateKey(engine, sources), engine, sources)
-                : render(contentType, filter(collector.collect(engine, sources), names), null);
-        byte[] rest = encode(contentType, Collections.list(names.isEmpty()
-                ? perScrape.metricFamilySamples() : perScrape.filteredMetricFamilySamples(names)), true);
+                : new Body(render(contentType, filter(collector.collect(engine, sources), names), null),
+                        encode(contentType, Collections.list(perScrape.filteredMetricFamilySamples(names)), true), 0);
 
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Vary", "Accept, Accept-Encoding");
         boolean head = exchange.getRequestMethod().equals("HEAD");
         if (acceptsGzip(exchange.getRequestHeaders().getFirst("Accept-Encoding"))) {
             exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-            byte[] restDeflated = deflate(rest, true);
-            byte[] trailer = gzipTrailer(exporter.plain, rest);
-            sendHeaders(exchange, head, GZIP_HEADER.length + exporter.deflated.length + restDeflated.length + 8);
+            sendHeaders(exchange, head, GZIP_HEADER.length + body.exporter.deflated.length
+                    + body.restDeflated.length + body.gzipTrailer.length);
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(GZIP_HEADER);
-                    out.write(exporter.deflated);
-                    out.write(restDeflated);
-                    out.write(trailer);
+                    write(out, GZIP_HEADER);
+                    write(out, body.exporter.deflated);
+                    write(out, body.restDeflated);
+                    write(out, body.gzipTrailer);
                 }
             }
         } else {
-            sendHeaders(exchange, head, exporter.plain.length + rest.length);
+            sendHeaders(exchange, head, body.exporter.plain.length + body.rest.length);
             if (!head) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(exporter.plain);
-                    out.write(rest);
+                    write(out, body.exporter.plain);
+                    write(out, body.rest);
                 }
             }
+        }
+    }
+
+    /**
+     * In slices: the socket layer copies each write into a direct buffer that it keeps per thread, so one large
+     * write would leave every worker holding a buffer the size of the whole exposition.
+     */
+    private static void write(OutputStream out, byte[] bytes) throws IOException {
+        for (int offset = 0; offset < bytes.length; offset += WRITE_SLICE) {
+            out.write(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset));
         }
     }
 
@@ -128,28 +139,39 @@ final class MetricsHandler implements HttpHandler {
         exchange.sendResponseHeaders(200, head ? -1 : length);
     }
 
-    /** The exporter's families of one state in one format, with the lock that lets one thread render them. */
+    /**
+     * The exporter's families of one state in one format, followed by the JVM and process families rendered at
+     * {@code restNanos}, with the lock that lets one thread render them while the others wait for its bytes.
+     */
     private final class Cache {
         private final String contentType;
-        private volatile Rendered current;
+        private volatile Body current;
 
         Cache(String contentType) {
             this.contentType = contentType;
         }
 
-        Rendered get(Object key, EngineSnapshot engine, List<SourceStatus.Snapshot> sources) throws IOException {
-            Rendered rendered = current;
-            if (rendered != null && rendered.key.equals(key)) {
-                return rendered;
+        Body get(Object key, EngineSnapshot engine, List<SourceStatus.Snapshot> sources) throws IOException {
+            Body body = current;
+            if (isCurrent(body, key)) {
+                return body;
             }
             synchronized (this) {
-                rendered = current;
-                if (rendered == null || !rendered.key.equals(key)) {
-                    rendered = render(contentType, collector.collect(engine, sources), key);
-                    current = rendered;
+                body = current;
+                if (!isCurrent(body, key)) {
+                    Rendered exporter = body != null && body.exporter.key.equals(key)
+                            ? body.exporter : render(contentType, collector.collect(engine, sources), key);
+                    body = new Body(exporter, encode(contentType, Collections.list(perScrape.metricFamilySamples()),
+                            true), System.nanoTime());
+                    current = body;
                 }
-                return rendered;
+                return body;
             }
+        }
+
+        private static boolean isCurrent(Body body, Object key) {
+            return body != null && body.exporter.key.equals(key)
+                    && System.nanoTime() - body.restNanos < REST_MAX_AGE.toNanos();
         }
     }
 
@@ -158,6 +180,13 @@ final class MetricsHandler implements HttpHandler {
      * @param deflated {@code plain} as raw deflate blocks ending in a sync flush, so more blocks may follow
      */
     private record Rendered(Object key, byte[] plain, byte[] deflated) {}
+
+    /** A whole answer: the cached exporter part, then {@code rest}; as plain bytes or as one gzip member. */
+    private record Body(Rendered exporter, byte[] rest, byte[] restDeflated, byte[] gzipTrailer, long restNanos) {
+        Body(Rendered exporter, byte[] rest, long restNanos) {
+            this(exporter, rest, deflate(rest, true), MetricsHandler.gzipTrailer(exporter.plain, rest), restNanos);
+        }
+    }
 
     private static Rendered render(String contentType, List<MetricFamilySamples> families, Object key)
             throws IOException {
