@@ -116,6 +116,11 @@ public class ScrapeBenchmark {
 
     /** Prints the median and the slowest of {@code scrapes} normal scrapes while the slow clients hold on. */
     private static void slowHeaders(int port, int connections, int scrapes) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Accept-Encoding", "gzip").timeout(Duration.ofSeconds(10)).build();
+        // The first scrape after the start renders the state; the slow clients come after it, as in production.
+        client.send(scrape, HttpResponse.BodyHandlers.discarding());
         List<Socket> slow = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             slow.add(new Socket("127.0.0.1", port));
@@ -142,15 +147,12 @@ public class ScrapeBenchmark {
         dribble.setDaemon(true);
         dribble.start();
         Thread.sleep(2000);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         List<Double> millis = new ArrayList<>();
         int failed = 0;
         for (int i = 0; i < scrapes; i++) {
             long start = System.nanoTime();
             try {
-                HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/metrics")).header("Accept-Encoding", "gzip")
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> response = client.send(scrape, HttpResponse.BodyHandlers.ofByteArray());
                 if (response.statusCode() != 200) {
                     failed++;
                 }

@@ -416,11 +416,8 @@ class ExporterHttpServerTest {
 
         @Test
         void requireAndVerifyClientCertAcceptsOnlyClientsOfTheCa() throws Exception {
-            TestCertificates.Pair serverPair = TestCertificates.selfSigned(dir, "ec");
-            TestCertificates.Pair client = TestCertificates.selfSigned(Files.createDirectory(dir.resolve("client")), "ec");
+            TestCertificates.Pair client = startWithClientAuth("RequireAndVerifyClientCert");
             TestCertificates.Pair stranger = TestCertificates.selfSigned(Files.createDirectory(dir.resolve("other")), "ec");
-            start("/metrics", load(tlsYaml(serverPair) + "  client_auth_type: RequireAndVerifyClientCert\n"
-                    + "  client_ca_file: '" + client.certFile() + "'\n"));
             for (String version : List.of("TLSv1.2", "TLSv1.3")) {
                 assertThat(request(anyServer(client), version, null)).as(version).startsWith("HTTP/1.1 200");
                 assertThat(request(anyServer(null), version, null)).as(version + " without a certificate")
@@ -432,14 +429,20 @@ class ExporterHttpServerTest {
 
         @Test
         void verifyClientCertIfGivenLetsClientsWithoutOne() throws Exception {
-            TestCertificates.Pair serverPair = TestCertificates.selfSigned(dir, "ec");
-            TestCertificates.Pair client = TestCertificates.selfSigned(Files.createDirectory(dir.resolve("client")), "ec");
+            TestCertificates.Pair client = startWithClientAuth("VerifyClientCertIfGiven");
             TestCertificates.Pair stranger = TestCertificates.selfSigned(Files.createDirectory(dir.resolve("other")), "ec");
-            start("/metrics", load(tlsYaml(serverPair) + "  client_auth_type: VerifyClientCertIfGiven\n"
-                    + "  client_ca_file: '" + client.certFile() + "'\n"));
             assertThat(request(anyServer(null), "TLSv1.3", null)).startsWith("HTTP/1.1 200");
             assertThat(request(anyServer(client), "TLSv1.3", null)).startsWith("HTTP/1.1 200");
             assertThat(request(anyServer(stranger), "TLSv1.3", null)).doesNotStartWith("HTTP/1.1");
+        }
+
+        /** Starts HTTPS asking for client certificates of one client's self-signed CA; returns that client's pair. */
+        private TestCertificates.Pair startWithClientAuth(String clientAuthType) throws Exception {
+            TestCertificates.Pair serverPair = TestCertificates.selfSigned(dir, "ec");
+            TestCertificates.Pair client = TestCertificates.selfSigned(Files.createDirectory(dir.resolve("client")), "ec");
+            start("/metrics", load(tlsYaml(serverPair) + "  client_auth_type: " + clientAuthType + "\n"
+                    + "  client_ca_file: '" + client.certFile() + "'\n"));
+            return client;
         }
 
         @Test

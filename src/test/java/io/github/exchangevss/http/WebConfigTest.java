@@ -75,6 +75,14 @@ class WebConfigTest {
         }
     }
 
+    /** {@code row} is "YAML|key named|words of the reason"; the YAML follows {@code before}. */
+    private void assertRefused(String before, String row) throws IOException {
+        String[] parts = row.split("\\|");
+        Path file = write(before + parts[0]);
+        assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining(parts[1]).hasMessageContaining(parts[2]);
+    }
+
     @Nested
     class HttpServerConfig {
         @Test
@@ -92,10 +100,7 @@ class WebConfigTest {
                 "  http2: true\n|http_server_config.http2|HTTP/1.1",
                 "  keep_alive: true\n|http_server_config.keep_alive|unknown"})
         void wrongSettingsNameTheKey(String row) throws Exception {
-            String[] parts = row.split("\\|");
-            Path file = write("http_server_config:\n" + parts[0]);
-            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
-                    .hasMessageContaining(file.toString()).hasMessageContaining(parts[1]).hasMessageContaining(parts[2]);
+            assertRefused("http_server_config:\n", row);
         }
     }
 
@@ -196,11 +201,8 @@ class WebConfigTest {
                 "  min_version: TLS11\n|tls_server_config.min_version|disabled in the Java runtime",
                 "  prefer_server_cipher_suites: often\n|tls_server_config.prefer_server_cipher_suites|true or false"})
         void wrongTlsSettingsNameTheKey(String row) throws Exception {
-            String[] parts = row.split("\\|");
             TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
-            Path file = write(tlsYaml(pair.certFile(), pair.keyFile()) + parts[0]);
-            assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
-                    .hasMessageContaining(file.toString()).hasMessageContaining(parts[1]).hasMessageContaining(parts[2]);
+            assertRefused(tlsYaml(pair.certFile(), pair.keyFile()), row);
         }
 
         @Test
