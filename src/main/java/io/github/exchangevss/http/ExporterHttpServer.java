@@ -46,6 +46,8 @@ public final class ExporterHttpServer implements AutoCloseable {
     static final long MAX_REQUEST_SECONDS = 10;
     /** Time to send an answer, for a client that stops reading. */
     static final long MAX_RESPONSE_SECONDS = 60;
+    /** Kept-alive connections waiting for their next request. */
+    static final int MAX_IDLE_CONNECTIONS = 1000;
     /** Set on the thread that answers requests the workers' queue had no room for. */
     private static final ThreadLocal<Boolean> SHEDDING = ThreadLocal.withInitial(() -> false);
 
@@ -56,6 +58,9 @@ public final class ExporterHttpServer implements AutoCloseable {
         // An answer ends with a few small writes; with Nagle's algorithm the last one waits for the client's
         // delayed acknowledgement, 40 ms a scrape.
         setIfAbsent("sun.net.httpserver.nodelay", "true");
+        // The JDK closes a kept-alive connection at the end of an answer when 200 are idle already, which a
+        // client sending its next request at that moment sees as an error.
+        setIfAbsent("sun.net.httpserver.maxIdleConnections", Integer.toString(MAX_IDLE_CONNECTIONS));
     }
 
     /**
