@@ -159,8 +159,10 @@ final class MetricsHandler implements HttpHandler {
             synchronized (this) {
                 body = current;
                 if (!isCurrent(body, key)) {
+                    // An equal state published anew takes the place of the old key, so that the next checks are
+                    // by identity again.
                     Rendered exporter = body != null && body.exporter.key.equals(key)
-                            ? body.exporter : render(contentType, collector.collect(engine, sources), key);
+                            ? body.exporter.withKey(key) : render(contentType, collector.collect(engine, sources), key);
                     body = new Body(exporter, encode(contentType, Collections.list(perScrape.metricFamilySamples()),
                             true), System.nanoTime());
                     current = body;
@@ -179,7 +181,11 @@ final class MetricsHandler implements HttpHandler {
      * @param plain    the families, without the OpenMetrics end marker (the per-scrape part ends the body)
      * @param deflated {@code plain} as raw deflate blocks ending in a sync flush, so more blocks may follow
      */
-    private record Rendered(Object key, byte[] plain, byte[] deflated) {}
+    private record Rendered(Object key, byte[] plain, byte[] deflated) {
+        Rendered withKey(Object equalKey) {
+            return new Rendered(equalKey, plain, deflated);
+        }
+    }
 
     /** A whole answer: the cached exporter part, then {@code rest}; as plain bytes or as one gzip member. */
     private record Body(Rendered exporter, byte[] rest, byte[] restDeflated, byte[] gzipTrailer, long restNanos) {

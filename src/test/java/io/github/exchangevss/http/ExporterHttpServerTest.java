@@ -229,6 +229,8 @@ class ExporterHttpServerTest {
             // The render time is part of the cached bytes: the same value means nothing was rendered again.
             assertThat(exporterPart(get("/metrics").body())).isEqualTo(first);
         }
+        state.set(new ArrayList<>(sources)); // the same state published anew: equal, not identical
+        assertThat(exporterPart(get("/metrics").body())).isEqualTo(first);
         state.set(List.of(new SourceStatus.Snapshot("demo", true, 4, 0, null, Map.of())));
         assertThat(exporterPart(get("/metrics").body()))
                 .contains("exchange_vss_source_events_read_total{source=\"demo\",} 4.0").isNotEqualTo(first);
