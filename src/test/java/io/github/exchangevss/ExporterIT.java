@@ -55,7 +55,8 @@ class ExporterIT {
             "exchange_vss_event_last_timestamp_seconds", "exchange_vss_backup_in_progress",
             "exchange_vss_backup_in_progress_stuck", "exchange_vss_backup_in_progress_since_timestamp_seconds",
             "exchange_vss_remediation", "exchange_vss_backup_attempts_total",
-            "exchange_vss_last_successful_backup_timestamp_seconds", "exchange_vss_backup_duration_seconds_bucket",
+            "exchange_vss_last_successful_backup_timestamp_seconds", "exchange_vss_last_backup_duration_seconds",
+            "exchange_vss_backup_duration_seconds_bucket",
             "exchange_vss_backup_duration_seconds_count", "exchange_vss_backup_duration_seconds_sum");
 
     /** One exporter process with its output in a file, so that a full pipe never stalls it. */

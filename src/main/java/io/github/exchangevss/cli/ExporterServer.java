@@ -1,5 +1,6 @@
 package io.github.exchangevss.cli;
 
+import io.github.exchangevss.config.ConfigException;
 import io.github.exchangevss.config.ExporterConfig;
 import io.github.exchangevss.http.ExporterHttpServer;
 import io.github.exchangevss.http.StatusPage;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 final class ExporterServer {
     private ExporterServer() {}
 
-    static int run(ExporterConfig config, List<String> sources, SourceFactory factory) throws IOException {
+    static int run(ExporterConfig config, List<String> sources, SourceFactory factory) throws ConfigException {
         Logger log = LoggerFactory.getLogger(ExporterServer.class);
         AutoCloseable exporter = start(config, sources, factory);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -44,15 +45,21 @@ final class ExporterServer {
     }
 
     /** Starts everything without waiting; closing the result saves the state and stops the HTTP endpoint. */
-    static AutoCloseable start(ExporterConfig config, List<String> sources, SourceFactory factory) throws IOException {
+    static AutoCloseable start(ExporterConfig config, List<String> sources, SourceFactory factory)
+            throws ConfigException {
         Logger log = LoggerFactory.getLogger(ExporterServer.class);
         BuildInfo buildInfo = BuildInfo.fromClasspath();
         LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), Instant::now);
         ExporterRuntime runtime = new ExporterRuntime(engine, Optional.ofNullable(config.storagePath()).map(StateStore::new));
         ExporterCollector collector = new ExporterCollector(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
         StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo, config.runbooks());
-        ExporterHttpServer server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page,
-                runtime::isReady);
+        ExporterHttpServer server;
+        try {
+            server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page, runtime::isReady);
+        } catch (IOException e) {
+            // The message names the setting and the address: a wrong setting, not a crash.
+            throw new ConfigException(e.getMessage());
+        }
         // The address, scheme and telemetry path are in the server's own "Listening on" line.
         log.info("exchange-vss-exporter {} (revision {})", buildInfo.version(), buildInfo.revision());
         if (config.storagePath() == null) {

@@ -21,7 +21,7 @@ final class WebOptions {
     String telemetryPath;
 
     @Option(names = "--" + WEB_CONFIG_FILE, paramLabel = "FILE",
-            description = "Exporter-toolkit web config: TLS and basic auth.")
+            description = "Exporter-toolkit web config: TLS, client certificates, basic auth, headers.")
     String webConfigFile;
 
     @Option(names = "--" + RUNBOOK_URL, paramLabel = "URL",

@@ -9,15 +9,18 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.github.exchangevss.metrics.ExporterCollector;
 import io.prometheus.client.CollectorRegistry;
-import io.prometheus.client.exporter.HTTPServer;
 import io.prometheus.client.hotspot.DefaultExports;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,53 +34,108 @@ import org.slf4j.LoggerFactory;
  * The exporter's HTTP endpoints: metrics at the telemetry path, the status page at {@code /}, {@code /-/healthy}
  * and {@code /-/ready}, over HTTP or, with a web config file, HTTPS and basic auth.
  *
- * <p>simpleclient's {@link HTTPServer} would claim {@code /} for metrics, so its metrics handler (content
- * negotiation, gzip, {@code name[]} filtering) is mounted on our own server at the telemetry path only.
+ * <p>The JDK's server underneath, made to hold under load and hostile clients: requests are read by a fixed pool of
+ * workers with a bounded queue; when that queue is full, requests are answered 503 by a separate thread; a request
+ * whose headers do not arrive within {@link #MAX_REQUEST_SECONDS} is closed; every path answers 405 to methods other
+ * than GET and HEAD. simpleclient's {@code HTTPServer} would claim {@code /} for metrics, so the metrics are served by
+ * {@link MetricsHandler} at the telemetry path only.
  */
 public final class ExporterHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExporterHttpServer.class);
-    private static final int THREADS = 4;
+    /** Time to receive a request's line and headers and start answering it; then the connection is closed. */
+    static final long MAX_REQUEST_SECONDS = 10;
+    /** Time to send an answer, for a client that stops reading. */
+    static final long MAX_RESPONSE_SECONDS = 60;
+    /** Kept-alive connections waiting for their next request. */
+    static final int MAX_IDLE_CONNECTIONS = 1000;
+    /** Set on the thread that answers requests the workers' queue had no room for. */
+    private static final ThreadLocal<Boolean> SHEDDING = ThreadLocal.withInitial(() -> false);
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-
-    private ExporterHttpServer(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    static {
+        // The JDK server reads these once, when its first instance is made; an explicit -D wins.
+        setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", Long.toString(MAX_RESPONSE_SECONDS));
+        // An answer ends with a few small writes; with Nagle's algorithm the last one waits for the client's
+        // delayed acknowledgement, 40 ms a scrape.
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        // The JDK closes a kept-alive connection at the end of an answer when 200 are idle already, which a
+        // client sending its next request at that moment sees as an error.
+        setIfAbsent("sun.net.httpserver.maxIdleConnections", Integer.toString(MAX_IDLE_CONNECTIONS));
     }
 
     /**
-     * Registers {@code collector} and the JVM metrics in {@code registry} and starts serving.
+     * How much the server takes on at once.
+     *
+     * @param workers           threads that read requests and answer them; a slow client holds one until
+     *                          {@link #MAX_REQUEST_SECONDS}
+     * @param queue             requests waiting for a worker; beyond that they are answered 503
+     * @param concurrentScrapes scrapes answered at once; the others wait for their turn up to {@code scrapeWait}
+     * @param scrapeWait        then they are answered 503
+     */
+    public record Limits(int workers, int queue, int concurrentScrapes, Duration scrapeWait) {
+        public static final Limits DEFAULTS = new Limits(64, 256, 8, Duration.ofSeconds(5));
+    }
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor shedder;
+
+    private ExporterHttpServer(HttpServer server, ThreadPoolExecutor workers, ThreadPoolExecutor shedder) {
+        this.server = server;
+        this.workers = workers;
+        this.shedder = shedder;
+    }
+
+    /**
+     * Registers the JVM metrics in {@code registry} and starts serving them after {@code collector}'s.
      *
      * @param ready whether the initial state is loaded and the first read is done; {@code /-/ready} answers 503
      *              until it is true
      */
     public static ExporterHttpServer start(HttpSettings settings, CollectorRegistry registry,
             ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready) throws IOException {
+        return start(settings, Limits.DEFAULTS, registry, collector, statusPage, ready);
+    }
+
+    public static ExporterHttpServer start(HttpSettings settings, Limits limits, CollectorRegistry registry,
+            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready) throws IOException {
         HttpServer server = create(settings);
-        registry.register(collector);
         DefaultExports.register(registry);
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-        server.setExecutor(executor);
+        ThreadPoolExecutor shedder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.queue()), daemonThreads("exchange-vss-http-busy-"));
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(limits.workers(), limits.workers(), 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.queue()), daemonThreads("exchange-vss-http-"),
+                (request, pool) -> shedder.execute(() -> {
+                    SHEDDING.set(true);
+                    try {
+                        request.run();
+                    } finally {
+                        SHEDDING.set(false);
+                    }
+                }));
+        workers.allowCoreThreadTimeOut(true);
+        server.setExecutor(workers);
         Authenticator authenticator = settings.webConfig().basicAuthUsers().isEmpty()
                 ? null : new BcryptAuthenticator(settings.webConfig().basicAuthUsers());
         String telemetryPath = settings.telemetryPath();
 
-        mount(server, telemetryPath, new HTTPServer.HTTPMetricHandler(registry), authenticator);
-        mount(server, "/", getOnly(exchange -> {
+        Map<String, String> headers = settings.webConfig().headers();
+        mount(server, telemetryPath, new MetricsHandler(collector, registry, limits.concurrentScrapes(),
+                limits.scrapeWait()), authenticator, headers);
+        mount(server, "/", exchange -> {
             StatusPage.Response page = statusPage.respond(exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), telemetryPath);
             respond(exchange, page.status(), "text/html; charset=utf-8", page.html());
-        }), authenticator);
-        mount(server, "/-/healthy", getOnly(exchange -> respond(exchange, 200, "text/plain; charset=utf-8",
-                "Healthy")), authenticator);
-        mount(server, "/-/ready", getOnly(exchange -> {
+        }, authenticator, headers);
+        mount(server, "/-/healthy", exchange -> respond(exchange, 200, "text/plain; charset=utf-8",
+                "Healthy"), authenticator, headers);
+        mount(server, "/-/ready", exchange -> {
             boolean isReady = ready.getAsBoolean();
             respond(exchange, isReady ? 200 : 503, "text/plain; charset=utf-8", isReady ? "Ready" : "Not ready");
-        }), authenticator);
+        }, authenticator, headers);
         server.start();
 
-        ExporterHttpServer started = new ExporterHttpServer(server, executor);
+        ExporterHttpServer started = new ExporterHttpServer(server, workers, shedder);
         InetSocketAddress bound = started.address();
         LOG.info("Listening on {}://{}:{} (metrics at {}, basic auth {})",
                 settings.webConfig().tls().isPresent() ? "https" : "http",
@@ -98,11 +156,13 @@ public final class ExporterHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        for (ThreadPoolExecutor pool : List.of(workers, shedder)) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -112,8 +172,12 @@ public final class ExporterHttpServer implements AutoCloseable {
                     ? HttpServer.create(settings.listenAddress(), 0)
                     : createHttps(settings.listenAddress(), settings.webConfig().tls().get());
         } catch (IOException e) {
-            throw new IOException("cannot listen on web.listen-address " + settings.listenAddress() + ": "
-                    + e.getMessage(), e);
+            InetSocketAddress address = settings.listenAddress();
+            String host = address.getAddress().isAnyLocalAddress() ? "" : address.getAddress().getHostAddress();
+            throw new IOException("cannot listen on web.listen-address "
+                    + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort() + ": " + e.getMessage()
+                    + (e instanceof BindException ? " (another process uses the port? choose another with"
+                            + " --web.listen-address)" : ""), e);
         }
     }
 
@@ -125,6 +189,12 @@ public final class ExporterHttpServer implements AutoCloseable {
                 SSLContext context = getSSLContext();
                 SSLParameters parameters = context.getDefaultSSLParameters();
                 parameters.setProtocols(tls.protocols().toArray(new String[0]));
+                parameters.setCipherSuites(tls.cipherSuites().toArray(new String[0]));
+                parameters.setUseCipherSuitesOrder(tls.preferServerCipherSuites());
+                parameters.setNeedClientAuth(tls.clientAuth() == WebConfig.ClientAuth.REQUIRE_AND_VERIFY);
+                if (tls.clientAuth() == WebConfig.ClientAuth.VERIFY_IF_GIVEN) {
+                    parameters.setWantClientAuth(true);
+                }
                 params.setSSLParameters(parameters);
             }
         });
@@ -134,12 +204,22 @@ public final class ExporterHttpServer implements AutoCloseable {
     /**
      * The JDK server picks a context by plain string prefix ({@code /metrics} would also serve {@code /metricsx}),
      * so each handler answers its exact path only and 404 otherwise; {@code /} takes every other path and the
-     * status page answers 404 for what it does not serve.
+     * status page answers 404 for what it does not serve. Every path refuses methods other than GET and HEAD, and
+     * answers 503 at once when the request came in while every worker was busy.
      */
-    private static void mount(HttpServer server, String path, HttpHandler handler, Authenticator authenticator) {
+    private static void mount(HttpServer server, String path, HttpHandler handler, Authenticator authenticator,
+            Map<String, String> headers) {
         var context = server.createContext(path, exchange -> {
             try (exchange) {
-                if (!path.equals("/") && !exchange.getRequestURI().getPath().equals(path)) {
+                headers.forEach(exchange.getResponseHeaders()::set);
+                String method = exchange.getRequestMethod();
+                if (SHEDDING.get()) {
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    respond(exchange, 503, "text/plain; charset=utf-8", "Too many requests at once; try again");
+                } else if (!method.equals("GET") && !method.equals("HEAD")) {
+                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                    respond(exchange, 405, "text/plain; charset=utf-8", "Method not allowed");
+                } else if (!path.equals("/") && !exchange.getRequestURI().getPath().equals(path)) {
                     respond(exchange, 404, "text/plain; charset=utf-8", "Not found");
                 } else {
                     handleOrAnswerError(exchange, handler);
@@ -163,19 +243,7 @@ public final class ExporterHttpServer implements AutoCloseable {
         }
     }
 
-    private static HttpHandler getOnly(HttpHandler handler) {
-        return exchange -> {
-            String method = exchange.getRequestMethod();
-            if (method.equals("GET") || method.equals("HEAD")) {
-                handler.handle(exchange);
-            } else {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                respond(exchange, 405, "text/plain; charset=utf-8", "Method not allowed");
-            }
-        };
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -190,12 +258,18 @@ public final class ExporterHttpServer implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger number = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, "exchange-vss-http-" + number.incrementAndGet());
+            Thread thread = new Thread(runnable, prefix + number.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 }

@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /** Server TLS material from PEM files, as the exporter-toolkit web config names them. */
 final class Pem {
@@ -86,21 +88,38 @@ final class Pem {
         return key;
     }
 
-    /** A server SSLContext presenting {@code chain} with {@code key}. */
-    static SSLContext sslContext(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException {
+    /** A key manager presenting {@code chain} with {@code key}. */
+    static X509ExtendedKeyManager keyManager(List<X509Certificate> chain, PrivateKey key)
+            throws GeneralSecurityException {
         char[] noPassword = new char[0];
+        KeyStore store = emptyStore();
+        store.setKeyEntry("server", key, noPassword, chain.toArray(new Certificate[0]));
+        // SunX509 keeps the key store's alias, which ReloadingKeyManager asks for.
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
+        keyManagers.init(store, noPassword);
+        return (X509ExtendedKeyManager) keyManagers.getKeyManagers()[0];
+    }
+
+    /** Trust managers that accept certificates issued by the CAs of {@code caFile}. */
+    static TrustManager[] trustManagers(Path caFile) throws PemException, GeneralSecurityException {
+        List<X509Certificate> authorities = certificateChain(caFile);
+        KeyStore store = emptyStore();
+        for (int i = 0; i < authorities.size(); i++) {
+            store.setCertificateEntry("ca-" + i, authorities.get(i));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        return trust.getTrustManagers();
+    }
+
+    private static KeyStore emptyStore() throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try {
             store.load(null, null);
         } catch (IOException e) {
             throw new GeneralSecurityException("cannot create an in-memory key store", e);
         }
-        store.setKeyEntry("server", key, noPassword, chain.toArray(new Certificate[0]));
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(store, noPassword);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), null, null);
-        return context;
+        return store;
     }
 
     /** A key of another certificate would only fail in the TLS handshake, with a message no one connects to it. */

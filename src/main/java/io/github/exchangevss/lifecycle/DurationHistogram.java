@@ -10,6 +10,8 @@ public final class DurationHistogram {
     private final long[] counts = new long[BUCKETS.length];
     private long count;
     private double sum;
+    /** The latest observation, for the per-computer gauge of the last backup's duration. */
+    private double last;
 
     public void observe(double seconds) {
         for (int i = 0; i < BUCKETS.length; i++) {
@@ -19,18 +21,22 @@ public final class DurationHistogram {
         }
         count++;
         sum += seconds;
+        last = seconds;
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(counts.clone(), count, sum);
+        return new Snapshot(counts.clone(), count, sum, last);
     }
 
-    /** @param cumulativeCounts observations at or below each of {@link #BUCKETS}; {@code count} is the +Inf bucket */
-    public record Snapshot(long[] cumulativeCounts, long count, double sum) {
+    /**
+     * @param cumulativeCounts observations at or below each of {@link #BUCKETS}; {@code count} is the +Inf bucket
+     * @param last             the latest observation; meaningless while {@code count} is 0
+     */
+    public record Snapshot(long[] cumulativeCounts, long count, double sum, double last) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Snapshot s && Arrays.equals(cumulativeCounts, s.cumulativeCounts)
-                    && count == s.count && sum == s.sum;
+                    && count == s.count && sum == s.sum && last == s.last;
         }
 
         @Override

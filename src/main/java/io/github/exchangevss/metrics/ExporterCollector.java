@@ -16,23 +16,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * Renders one engine snapshot and the source statuses as the {@code exchange_vss_*} metrics.
  *
- * <p>Every scrape builds fresh samples from a single {@link EngineSnapshot}, so the series of one scrape never mix
- * two moments of the engine. Times are gauge values in seconds since the epoch, never sample timestamps.
+ * <p>Every rendering builds fresh samples from a single {@link EngineSnapshot}, so the series of one exposition never
+ * mix two moments of the engine. Times are gauge values in seconds since the epoch, never sample timestamps.
+ *
+ * <p>The series are budgeted for a collector that watches a whole fleet: per computer only what the alert rules and
+ * the dashboard select by computer (at most {@link #MAX_SERIES_PER_COMPUTER}); event counts and the duration
+ * histogram are summed over the fleet.
  */
 public final class ExporterCollector extends Collector implements Collector.Describable {
     static final String PREFIX = "exchange_vss_";
     /** The label value of {@code level} for events whose record has no level (Windows level 0, "LogAlways"). */
     static final String MISSING_LEVEL = "0";
+    /**
+     * Event IDs whose last time is exported per computer: 9600 (Information Store started, the dashboard's last
+     * restart), 9607 (backup refused) and 9840 (VSS operation failed), which the alert rules select.
+     */
+    public static final Set<Integer> TIMESTAMPED_EVENT_IDS = Set.of(9600, 9607, 9840);
+    /** Flag, stuck, since, 3 remediation methods, 4 outcomes, last success, last duration, timestamped events. */
+    public static final int MAX_SERIES_PER_COMPUTER = 3 + Remediation.values().length + Outcome.values().length + 2
+            + TIMESTAMPED_EVENT_IDS.size();
 
     private static final String SCRAPE_DURATION = PREFIX + "scrape_duration_seconds";
     private static final String SCRAPE_DURATION_HELP =
-            "Time the exporter took to build the samples of this scrape, in seconds.";
+            "Time the exporter took to render the metrics this scrape serves, in seconds; they are rendered once per"
+                    + " change of state.";
     private static final List<String> COMPUTER = List.of("computer");
     private static final List<String> SOURCE = List.of("source");
 
@@ -49,8 +63,22 @@ public final class ExporterCollector extends Collector implements Collector.Desc
 
     @Override
     public List<MetricFamilySamples> collect() {
+        return collect(engine.get(), sources.get());
+    }
+
+    /** The engine snapshot as served now; read once per scrape, to decide whether the rendered bytes still hold. */
+    public EngineSnapshot engineSnapshot() {
+        return engine.get();
+    }
+
+    public List<SourceStatus.Snapshot> sourceSnapshots() {
+        return sources.get();
+    }
+
+    /** Every family of the given state, with the time it took to build them. */
+    public List<MetricFamilySamples> collect(EngineSnapshot snapshot, List<SourceStatus.Snapshot> sourceSnapshots) {
         long start = System.nanoTime();
-        List<MetricFamilySamples> families = families(engine.get(), sources.get());
+        List<MetricFamilySamples> families = families(snapshot, sourceSnapshots);
         families.add(new GaugeMetricFamily(SCRAPE_DURATION, SCRAPE_DURATION_HELP, (System.nanoTime() - start) / 1e9));
         return families;
     }
@@ -76,26 +104,40 @@ public final class ExporterCollector extends Collector implements Collector.Desc
     }
 
     private static void addEventFamilies(List<MetricFamilySamples> families, List<EventCount> events) {
-        CounterMetricFamily total = new CounterMetricFamily(PREFIX + "events_total",
-                "MSExchangeIS events read, by computer, provider, event ID and Windows level (0 when the event has none).",
-                List.of("computer", "provider", "event_id", "level"));
+        Map<List<String>, Long> totals = new TreeMap<>(ExporterCollector::compareLabels);
         // One event ID can be logged at several levels; its last time is the newest over all of them.
         Map<List<String>, Instant> lastTimes = new LinkedHashMap<>();
         for (EventCount event : events) {
             String eventId = Integer.toString(event.eventId());
             String level = event.level() == null ? MISSING_LEVEL : event.level().toString();
-            total.addMetric(List.of(event.computer(), event.provider(), eventId, level), event.count());
-            if (event.lastTimestamp() != null) {
+            totals.merge(List.of(event.provider(), eventId, level), event.count(), Long::sum);
+            if (event.lastTimestamp() != null && TIMESTAMPED_EVENT_IDS.contains(event.eventId())) {
                 lastTimes.merge(List.of(event.computer(), event.provider(), eventId), event.lastTimestamp(),
                         (a, b) -> a.isAfter(b) ? a : b);
             }
         }
+        CounterMetricFamily total = new CounterMetricFamily(PREFIX + "events_total",
+                "MSExchangeIS events read from all computers, by provider, event ID and Windows level (0 when the"
+                        + " event has none).",
+                List.of("provider", "event_id", "level"));
+        totals.forEach((labels, count) -> total.addMetric(labels, count));
         GaugeMetricFamily last = new GaugeMetricFamily(PREFIX + "event_last_timestamp_seconds",
-                "Time the newest event of this computer, provider and event ID was logged, in seconds since the epoch.",
+                "Time the newest event of this computer, provider and event ID was logged, in seconds since the epoch;"
+                        + " for event IDs 9600, 9607 and 9840 only.",
                 List.of("computer", "provider", "event_id"));
         lastTimes.forEach((labels, time) -> last.addMetric(labels, seconds(time)));
         families.add(total);
         families.add(last);
+    }
+
+    /** Provider, then event ID as a number, then level: the order the engine keeps its counts in. */
+    private static int compareLabels(List<String> a, List<String> b) {
+        int byProvider = a.get(0).compareTo(b.get(0));
+        if (byProvider != 0) {
+            return byProvider;
+        }
+        int byId = Integer.compare(Integer.parseInt(a.get(1)), Integer.parseInt(b.get(1)));
+        return byId != 0 ? byId : a.get(2).compareTo(b.get(2));
     }
 
     private static void addComputerFamilies(List<MetricFamilySamples> families, List<ComputerSnapshot> computers) {
@@ -113,7 +155,9 @@ public final class ExporterCollector extends Collector implements Collector.Desc
                 "Snapshot backup attempts seen, by how they ended.", List.of("computer", "outcome"));
         GaugeMetricFamily lastSuccess = new GaugeMetricFamily(PREFIX + "last_successful_backup_timestamp_seconds",
                 "End of the last completed backup, in seconds since the epoch; absent until one is seen.", COMPUTER);
-        List<MetricFamilySamples.Sample> durationSamples = new ArrayList<>();
+        GaugeMetricFamily lastDuration = new GaugeMetricFamily(PREFIX + "last_backup_duration_seconds",
+                "Duration of the last completed snapshot backup, in seconds; absent until one is seen.", COMPUTER);
+        FleetDurations durations = new FleetDurations();
 
         for (ComputerSnapshot computer : computers) {
             List<String> name = List.of(computer.computer());
@@ -132,7 +176,10 @@ public final class ExporterCollector extends Collector implements Collector.Desc
             if (computer.lastSuccessfulBackup() != null) {
                 lastSuccess.addMetric(name, seconds(computer.lastSuccessfulBackup()));
             }
-            addDurationSamples(durationSamples, computer.computer(), computer.durations());
+            if (computer.durations() != null && computer.durations().count() > 0) {
+                lastDuration.addMetric(name, computer.durations().last());
+                durations.add(computer.durations());
+            }
         }
         families.add(inProgress);
         families.add(stuck);
@@ -140,22 +187,38 @@ public final class ExporterCollector extends Collector implements Collector.Desc
         families.add(remediation);
         families.add(attempts);
         families.add(lastSuccess);
-        families.add(new MetricFamilySamples(PREFIX + "backup_duration_seconds", Type.HISTOGRAM,
-                "Duration of completed snapshot backups, in seconds.", durationSamples));
+        families.add(lastDuration);
+        families.add(durations.family());
     }
 
-    private static void addDurationSamples(List<MetricFamilySamples.Sample> samples, String computer, DurationHistogram.Snapshot durations) {
-        String name = PREFIX + "backup_duration_seconds";
-        DurationHistogram.Snapshot histogram = durations == null
-                ? new DurationHistogram().snapshot() : durations;
-        List<String> bucketLabels = List.of("computer", "le");
-        for (int i = 0; i < DurationHistogram.BUCKETS.length; i++) {
-            samples.add(new MetricFamilySamples.Sample(name + "_bucket", bucketLabels,
-                    List.of(computer, doubleToGoString(DurationHistogram.BUCKETS[i])), histogram.cumulativeCounts()[i]));
+    /** The backup durations of every computer in one histogram. */
+    private static final class FleetDurations {
+        private static final String NAME = PREFIX + "backup_duration_seconds";
+        private final long[] cumulativeCounts = new long[DurationHistogram.BUCKETS.length];
+        private long count;
+        private double sum;
+
+        void add(DurationHistogram.Snapshot histogram) {
+            for (int i = 0; i < cumulativeCounts.length; i++) {
+                cumulativeCounts[i] += histogram.cumulativeCounts()[i];
+            }
+            count += histogram.count();
+            sum += histogram.sum();
         }
-        samples.add(new MetricFamilySamples.Sample(name + "_bucket", bucketLabels, List.of(computer, "+Inf"), histogram.count()));
-        samples.add(new MetricFamilySamples.Sample(name + "_count", COMPUTER, List.of(computer), histogram.count()));
-        samples.add(new MetricFamilySamples.Sample(name + "_sum", COMPUTER, List.of(computer), histogram.sum()));
+
+        MetricFamilySamples family() {
+            List<MetricFamilySamples.Sample> samples = new ArrayList<>();
+            List<String> le = List.of("le");
+            for (int i = 0; i < cumulativeCounts.length; i++) {
+                samples.add(new MetricFamilySamples.Sample(NAME + "_bucket", le,
+                        List.of(doubleToGoString(DurationHistogram.BUCKETS[i])), cumulativeCounts[i]));
+            }
+            samples.add(new MetricFamilySamples.Sample(NAME + "_bucket", le, List.of("+Inf"), count));
+            samples.add(new MetricFamilySamples.Sample(NAME + "_count", List.of(), List.of(), count));
+            samples.add(new MetricFamilySamples.Sample(NAME + "_sum", List.of(), List.of(), sum));
+            return new MetricFamilySamples(NAME, Type.HISTOGRAM,
+                    "Duration of completed snapshot backups of all computers, in seconds.", samples);
+        }
     }
 
     private static void addSourceFamilies(List<MetricFamilySamples> families, List<SourceStatus.Snapshot> sources) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,35 @@ class WebConfigTest {
             Path file = write("basic_auth_users:\n  - prometheus\n");
             assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
                     .hasMessageContaining("basic_auth_users:");
+        }
+    }
+
+    /** {@code row} is "YAML|key named|words of the reason"; the YAML follows {@code before}. */
+    private void assertRefused(String before, String row) throws IOException {
+        String[] parts = row.split("\\|");
+        Path file = write(before + parts[0]);
+        assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining(parts[1]).hasMessageContaining(parts[2]);
+    }
+
+    @Nested
+    class HttpServerConfig {
+        @Test
+        void headersAreRead() throws Exception {
+            WebConfig config = WebConfig.load(write("http_server_config:\n  http2: false\n  headers:\n"
+                    + "    X-Frame-Options: DENY\n"));
+            assertThat(config.headers()).containsExactly(Map.entry("X-Frame-Options", "DENY"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "  headers:\n    Content-Type: text/html\n|http_server_config.headers.Content-Type|cannot be overridden",
+                "  headers:\n    'Bad Name': x\n|http_server_config.headers.Bad Name|not a valid",
+                "  headers:\n    X-List: [a, b]\n|http_server_config.headers.X-List|single-line",
+                "  http2: true\n|http_server_config.http2|HTTP/1.1",
+                "  keep_alive: true\n|http_server_config.keep_alive|unknown"})
+        void wrongSettingsNameTheKey(String row) throws Exception {
+            assertRefused("http_server_config:\n", row);
         }
     }
 
@@ -143,9 +173,47 @@ class WebConfigTest {
         @Test
         void unsupportedTlsKeyIsRefused() throws Exception {
             TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
-            Path file = write(tlsYaml(pair.certFile(), pair.keyFile()) + "  client_auth_type: RequireAndVerifyClientCert\n");
+            Path file = write(tlsYaml(pair.certFile(), pair.keyFile()) + "  client_allowed_sans: [prometheus]\n");
             assertThatThrownBy(() -> WebConfig.load(file)).isInstanceOf(WebConfigException.class)
-                    .hasMessageContaining("tls_server_config.client_auth_type");
+                    .hasMessageContaining("tls_server_config.client_allowed_sans");
+        }
+
+        @Test
+        void defaultSuitesAreForwardSecretAeadOnly() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            List<String> suites = WebConfig.load(write(tlsYaml(pair.certFile(), pair.keyFile()))).tls().orElseThrow()
+                    .cipherSuites();
+            assertThat(suites).isNotEmpty().contains("TLS_AES_128_GCM_SHA256",
+                    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+            assertThat(suites).allMatch(suite -> suite.matches("TLS_(AES_\\d+_GCM|CHACHA20_POLY1305)_SHA\\d+")
+                    || suite.matches("TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_\\d+_GCM|CHACHA20_POLY1305)_SHA\\d+"));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "  client_ca_file: ca.pem\n|tls_server_config.client_ca_file|client_auth_type",
+                "  client_auth_type: RequireAndVerifyClientCert\n|tls_server_config.client_auth_type|client_ca_file",
+                "  client_auth_type: RequireAnyClientCert\n|tls_server_config.client_auth_type|without verifying",
+                "  client_auth_type: Sometimes\n|tls_server_config.client_auth_type|RequireAndVerifyClientCert",
+                "  cipher_suites: [TLS_NO_SUCH_SUITE]\n|tls_server_config.cipher_suites|TLS_NO_SUCH_SUITE",
+                "  cipher_suites: []\n|tls_server_config.cipher_suites|list",
+                "  min_version: TLS13\n  max_version: TLS12\n|tls_server_config.max_version|below",
+                "  min_version: TLS11\n|tls_server_config.min_version|disabled in the Java runtime",
+                "  prefer_server_cipher_suites: often\n|tls_server_config.prefer_server_cipher_suites|true or false"})
+        void wrongTlsSettingsNameTheKey(String row) throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            assertRefused(tlsYaml(pair.certFile(), pair.keyFile()), row);
+        }
+
+        @Test
+        void versionsAndClientAuthAreRead() throws Exception {
+            TestCertificates.Pair pair = TestCertificates.selfSigned(dir, "ec");
+            WebConfig.Tls tls = WebConfig.load(write(tlsYaml(pair.certFile(), pair.keyFile())
+                    + "  max_version: TLS12\n  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: '"
+                    + pair.certFile() + "'\n  prefer_server_cipher_suites: false\n")).tls().orElseThrow();
+            assertThat(tls.protocols()).containsExactly("TLSv1.2");
+            assertThat(tls.clientAuth()).isEqualTo(WebConfig.ClientAuth.VERIFY_IF_GIVEN);
+            assertThat(tls.preferServerCipherSuites()).isFalse();
         }
 
         private static String tlsYaml(Path cert, Path key) {

@@ -132,42 +132,67 @@ class ExporterCollectorTest {
         }
 
         @Test
-        void durationHistogramIsCumulativeWithInfCountAndSum() {
-            String[] labels = {"computer", "le"};
+        void durationHistogramSumsEveryComputerWithoutAComputerLabel() {
+            String[] labels = {"le"};
             String name = "exchange_vss_backup_duration_seconds_bucket";
-            assertThat(value(name, labels, "EXCH-OK", "60.0")).isEqualTo(1.0);
-            assertThat(value(name, labels, "EXCH-OK", "300.0")).isEqualTo(1.0);
-            assertThat(value(name, labels, "EXCH-OK", "900.0")).isEqualTo(2.0);
-            assertThat(value(name, labels, "EXCH-OK", "3600.0")).isEqualTo(2.0);
-            assertThat(value(name, labels, "EXCH-OK", "7200.0")).isEqualTo(3.0);
-            assertThat(value(name, labels, "EXCH-OK", "57600.0")).isEqualTo(3.0);
-            assertThat(value(name, labels, "EXCH-OK", "+Inf")).isEqualTo(3.0);
-            assertThat(value("exchange_vss_backup_duration_seconds_count", "computer", "EXCH-OK")).isEqualTo(3.0);
-            assertThat(value("exchange_vss_backup_duration_seconds_sum", "computer", "EXCH-OK")).isEqualTo(4750.0);
-            // A computer without a histogram still gets empty buckets, so rate() and histogram_quantile() see it.
-            assertThat(value(name, labels, "EXCH-RESTART", "+Inf")).isEqualTo(0.0);
-            assertThat(value("exchange_vss_backup_duration_seconds_count", "computer", "EXCH-RESTART"))
-                    .isEqualTo(0.0);
+            assertThat(value(name, labels, "60.0")).isEqualTo(1.0);
+            assertThat(value(name, labels, "300.0")).isEqualTo(1.0);
+            assertThat(value(name, labels, "900.0")).isEqualTo(2.0);
+            assertThat(value(name, labels, "3600.0")).isEqualTo(2.0);
+            assertThat(value(name, labels, "7200.0")).isEqualTo(3.0);
+            assertThat(value(name, labels, "57600.0")).isEqualTo(3.0);
+            assertThat(value(name, labels, "+Inf")).isEqualTo(3.0);
+            assertThat(registry.getSampleValue("exchange_vss_backup_duration_seconds_count")).isEqualTo(3.0);
+            assertThat(registry.getSampleValue("exchange_vss_backup_duration_seconds_sum")).isEqualTo(4750.0);
+            assertThat(value(name, new String[] {"computer", "le"}, "EXCH-OK", "+Inf")).isNull();
+        }
+
+        @Test
+        void lastBackupDurationIsPerComputerAndAbsentUntilOneCompleted() {
+            assertThat(value("exchange_vss_last_backup_duration_seconds", "computer", "EXCH-OK")).isEqualTo(4000.0);
+            assertThat(value("exchange_vss_last_backup_duration_seconds", "computer", "EXCH-RUNNING")).isNull();
+            assertThat(value("exchange_vss_last_backup_duration_seconds", "computer", "EXCH-RESTART")).isNull();
         }
     }
 
     @Test
-    void eventsAreCountedPerLevelAndLastTimeIsTheNewestOverLevels() {
+    void aComputerWithEverySeriesStaysWithinTheBudget() {
+        List<EventCount> events = new java.util.ArrayList<>();
+        for (int id = 9600; id <= 9840; id++) {
+            events.add(new EventCount("EXCH-FULL", "MSExchangeIS", id, 4, 1, SET_AT));
+            events.add(new EventCount("EXCH-FULL", "Other", id, 2, 1, SET_AT));
+        }
+        engine = new EngineSnapshot(NOW, List.of(computer("EXCH-FULL", true, SET_AT, true,
+                Remediation.RESTART_INFORMATION_STORE, Map.of(Outcome.COMPLETED, 2L), LAST_SUCCESS, durations(900))),
+                events);
+        long series = java.util.Collections.list(registry.metricFamilySamples()).stream()
+                .flatMap(family -> family.samples.stream())
+                .filter(sample -> sample.labelValues.contains("EXCH-FULL"))
+                .filter(sample -> !sample.labelNames.contains("provider") || sample.labelValues.contains("MSExchangeIS"))
+                .count();
+        assertThat(series).isEqualTo(ExporterCollector.MAX_SERIES_PER_COMPUTER).isLessThanOrEqualTo(15);
+    }
+
+    @Test
+    void eventsAreCountedOverTheFleetAndLastTimesKeptForAlertedIdsOnly() {
         Instant earlier = Instant.parse("2024-03-10T01:00:00Z");
         Instant later = Instant.parse("2024-03-10T03:00:00.125Z");
         engine = new EngineSnapshot(NOW, List.of(), List.of(
                 new EventCount("EXCH-A", "MSExchangeIS", 9607, 2, 4, later),
                 new EventCount("EXCH-A", "MSExchangeIS", 9607, null, 1, earlier),
-                new EventCount("EXCH-A", "MSExchangeIS", 9604, 4, 7, earlier)));
-        String[] labels = {"computer", "provider", "event_id", "level"};
-        assertThat(value("exchange_vss_events_total", labels, "EXCH-A", "MSExchangeIS", "9607", "2")).isEqualTo(4.0);
-        assertThat(value("exchange_vss_events_total", labels, "EXCH-A", "MSExchangeIS", "9607", "0")).isEqualTo(1.0);
-        assertThat(value("exchange_vss_events_total", labels, "EXCH-A", "MSExchangeIS", "9604", "4")).isEqualTo(7.0);
+                new EventCount("EXCH-A", "MSExchangeIS", 9604, 4, 7, earlier),
+                new EventCount("EXCH-B", "MSExchangeIS", 9607, 2, 3, earlier)));
+        String[] labels = {"provider", "event_id", "level"};
+        assertThat(value("exchange_vss_events_total", labels, "MSExchangeIS", "9607", "2")).isEqualTo(7.0);
+        assertThat(value("exchange_vss_events_total", labels, "MSExchangeIS", "9607", "0")).isEqualTo(1.0);
+        assertThat(value("exchange_vss_events_total", labels, "MSExchangeIS", "9604", "4")).isEqualTo(7.0);
         String[] lastLabels = {"computer", "provider", "event_id"};
         assertThat(value("exchange_vss_event_last_timestamp_seconds", lastLabels, "EXCH-A", "MSExchangeIS", "9607"))
                 .isCloseTo(1710039600.125, within(1e-6));
-        assertThat(value("exchange_vss_event_last_timestamp_seconds", lastLabels, "EXCH-A", "MSExchangeIS", "9604"))
+        assertThat(value("exchange_vss_event_last_timestamp_seconds", lastLabels, "EXCH-B", "MSExchangeIS", "9607"))
                 .isEqualTo(1710032400.0);
+        assertThat(value("exchange_vss_event_last_timestamp_seconds", lastLabels, "EXCH-A", "MSExchangeIS", "9604"))
+                .isNull();
     }
 
     @Test
@@ -232,7 +257,7 @@ class ExporterCollectorTest {
                 .contains("# TYPE exchange_vss_events_total counter\n")
                 .contains("# TYPE exchange_vss_backup_attempts_total counter\n")
                 .contains("# TYPE exchange_vss_backup_duration_seconds histogram\n")
-                .contains("exchange_vss_backup_duration_seconds_bucket{computer=\"EXCH-OK\",le=\"+Inf\",} 1.0\n")
+                .contains("exchange_vss_backup_duration_seconds_bucket{le=\"+Inf\",} 1.0\n")
                 .doesNotContain("_created");
         assertThat(PromtoolCheck.checkMetrics(exposition)).isEmpty();
     }
