@@ -22,14 +22,14 @@ import java.util.regex.Pattern;
  *
  * <p>The raw stream is cut into single events by a small scanner that only looks for {@code <Event} and
  * {@code </Event>} tags, and each event is handed to the file's one streaming parser ({@link EventStreamParser}).
- * So a file needs no root element, memory stays
- * bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken event costs only itself: it is reported as
+ * So a file needs no root element, memory stays bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken
+ * event costs only itself: it is reported as
  * {@code malformed_event} with its {@code file:line:column} and reading goes on with the next one. Everything
  * outside {@code <Event>} elements (declaration, DOCTYPE, root tags) is passed over unparsed, so no DTD is
  * ever read.
  *
  * <p>The encoding comes from a byte order mark, the zero bytes of BOM-less UTF-16, or the XML declaration,
- * in that order; UTF-8 otherwise.
+ * in that order; UTF-8 otherwise. A declared encoding that cannot be read is an {@link IOException} of the file.
  */
 public final class XmlEventReader implements EventFileReader {
     /** Events bigger than this are reported and skipped: Windows events are a few KiB at most. */
