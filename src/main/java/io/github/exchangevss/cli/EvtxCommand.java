@@ -8,6 +8,7 @@ import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.evtx.EvtxFile;
 import io.github.exchangevss.evtx.XmlRenderer;
 import io.github.exchangevss.source.SourceError;
+import io.github.exchangevss.source.file.LogFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -50,6 +51,10 @@ public final class EvtxCommand {
             PrintWriter err = spec.commandLine().getErr();
             if (!Files.isRegularFile(file)) {
                 err.println("evtx dump: no such file: " + file);
+                return 1;
+            }
+            if (LogFiles.detect(file) != LogFiles.Format.EVTX) {
+                err.println("evtx dump: " + file + " is not an EVTX file: it does not start with the ElfFile header");
                 return 1;
             }
             Consumer<SourceError> errors = e -> err.println(e);

@@ -22,14 +22,18 @@ public final class Durations {
             } catch (NumberFormatException e) {
                 throw new ConfigException(key + ": '" + text + "' is too large");
             }
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            });
+            try {
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofDays(Math.multiplyExact(7, n));
+                });
+            } catch (ArithmeticException e) {
+                throw new ConfigException(key + ": '" + text + "' is too large");
+            }
             end = m.end();
         }
         if (s.isEmpty() || end != s.length()) {

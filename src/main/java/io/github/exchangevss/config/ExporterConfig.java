@@ -8,6 +8,8 @@ import io.github.exchangevss.http.WebConfigException;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.source.windows.WindowsSourceConfig;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,8 +102,50 @@ public record ExporterConfig(
                 v.duration(ACTIVE_TIMEOUT, Durations.format(defaultLifecycle.activeTimeout())),
                 v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
         List<String> sources = sources(v);
-        return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, sources,
-                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources), runbooks);
+        Map<String, WindowsSourceConfig> windows = windows(v, sources);
+        boolean follow = v.bool(FOLLOW, false);
+        Duration pollInterval = v.duration(POLL_INTERVAL, "1s");
+        if (!follow) {
+            requireExistingFiles(v, sources);
+        }
+        Path storagePath = v.path(STORAGE_PATH, defaultStoragePath);
+        if (storagePath != null) {
+            requireDirectoryOrNothing(v, storagePath);
+        }
+        return new ExporterConfig(http, storagePath, level, lifecycle, sources, follow, pollInterval, windows,
+                runbooks);
+    }
+
+    /** Read once, a file source has nothing to wait for: a path that does not exist is a mistake to say at start. */
+    private static void requireExistingFiles(ConfigValues v, List<String> sources) throws ConfigException {
+        for (String spec : sources) {
+            if (spec.startsWith("xml:") || spec.startsWith("evtx:")) {
+                Path path;
+                try {
+                    path = Path.of(spec.substring(spec.indexOf(':') + 1)).toAbsolutePath().normalize();
+                } catch (InvalidPathException e) {
+                    throw new ConfigException(whereSources(v) + " " + spec + ": not a path: " + e.getReason());
+                }
+                if (!Files.exists(path)) {
+                    throw new ConfigException(whereSources(v) + " " + spec + ": no such file or directory: " + path
+                            + " (with --" + FOLLOW + " the exporter waits for it to appear)");
+                }
+            }
+        }
+    }
+
+    /** The state is kept in a directory: the path, or the nearest part of it that exists, must be one. */
+    private static void requireDirectoryOrNothing(ConfigValues v, Path storagePath) throws ConfigException {
+        for (Path p = storagePath.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new ConfigException(v.where(STORAGE_PATH) + ": " + p + " is a file, not a directory"
+                            + (p.equals(storagePath.toAbsolutePath().normalize()) ? "" : " (in " + storagePath + ")")
+                            + "; the state is kept in a directory");
+                }
+                return;
+            }
+        }
     }
 
     /**

@@ -100,6 +100,34 @@ class CliTest {
             }
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"99999999999999999d", "9223372036854775807w", "106751991167301d1d", "99999999999999999999s"})
+        void overflowingDurationIsTooLargeNotAStackTrace(String duration) {
+            Run run = serve("--backup.stuck-after=" + duration);
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--backup.stuck-after", duration, "too large").doesNotContain("Exception");
+        }
+
+        @Test
+        void aFileSourceReadOnceThatDoesNotExistFailsAtStart() {
+            Path missing = dir.resolve("nosuch");
+            Run run = cli("serve", "--source", "xml:" + missing, "--web.listen-address=127.0.0.1:0");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("xml:" + missing, "no such file or directory", "--source.follow")
+                    .doesNotContain("Exception");
+        }
+
+        @Test
+        void aStoragePathThatIsAFileFailsAtStart() throws IOException {
+            Path file = Files.writeString(dir.resolve("state-file"), "not a directory");
+            for (Path storage : List.of(file, file.resolve("below"))) {
+                Run run = serve("--storage.path=" + storage, "--web.listen-address=127.0.0.1:0");
+                assertThat(run.exitCode()).as("--storage.path=%s", storage).isEqualTo(2);
+                assertThat(run.err()).contains("--storage.path", file.toString(), "not a directory")
+                        .doesNotContain("Exception");
+            }
+        }
+
         @Test
         void zeroDuration() {
             Run run = serve("--backup.stuck-after=0s");

@@ -133,6 +133,77 @@ class DiagnoseCommandTest {
     }
 
     @Nested
+    class NotEventLogs {
+        @Test
+        void aFileThatIsNotAnEventLogIsNamedExitsOneAndTheOthersAreStillDiagnosed() throws IOException {
+            byte[] random = new byte[4096];
+            new java.util.Random(7).nextBytes(random);
+            Path noise = Files.write(dir.resolve("noise.bin"), random);
+            Path empty = Files.write(dir.resolve("empty.xml"), new byte[0]);
+            Path pom = Files.writeString(dir.resolve("pom.xml"), "<?xml version='1.0'?><project><modelVersion>4.0.0"
+                    + "</modelVersion><dependencies><dependency/></dependencies></project>");
+            Path gz = dir.resolve("m2.xml.gz");
+            try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+                out.write(Files.readAllBytes(xml("m2", KbSituation.method2With9604s().events())));
+            }
+            Path m3 = evtx("m3", KbSituation.method3().events());
+            for (Path bad : List.of(noise, empty, pom, gz)) {
+                Run run = diagnose("--format", "json", bad.toString(), m3.toString());
+                assertThat(run.exitCode()).as("%s: %s", bad, run.err()).isEqualTo(1);
+                assertThat(run.err()).contains(bad.toString(), "not an event log").doesNotContain("Exception");
+                assertComputers(run.json(), KbSituation.method3().expected());
+            }
+        }
+
+        @Test
+        void anEncodingThatCannotBeReadIsAnErrorOfThatFile() throws IOException {
+            Path good = xml("m3", KbSituation.method3().events());
+            for (String encoding : List.of("ISO-2022-CN", "x-JISAutoDetect")) {
+                Path bad = Files.writeString(dir.resolve(encoding + ".xml"), "<?xml version='1.0' encoding='"
+                        + encoding + "'?>\n" + Files.readString(xml("m2", KbSituation.method2With9604s().events())));
+                Run run = diagnose("--format", "json", bad.toString(), good.toString());
+                assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+                assertThat(run.err()).contains("cannot read " + bad, encoding).doesNotContain("Exception");
+                assertComputers(run.json(), KbSituation.method3().expected());
+            }
+        }
+    }
+
+    @Nested
+    class Directories {
+        @Test
+        void aDirectoryIsReadLikeTheFileSourceReadsIt() throws IOException {
+            KbSituation several = KbSituation.severalComputers();
+            Path exports = Files.createDirectory(dir.resolve("exports"));
+            WevtutilXml.write(exports.resolve("a.xml"), several.events().subList(0, several.events().size() / 2));
+            EvtxWriter.write(exports.resolve("b.evtx"), several.events().subList(several.events().size() / 2,
+                    several.events().size()));
+            Files.writeString(exports.resolve(".hidden.xml"), "not read");
+            Run run = diagnose("--format", "json", exports.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertComputers(run.json(), several.expected());
+            assertThat(run.json().get("files")).extracting(f -> f.get("path").asText())
+                    .containsExactly(exports.resolve("a.xml").toString(), exports.resolve("b.evtx").toString());
+        }
+
+        @Test
+        void eventsOutOfOrderAcrossFilesGiveTheSameReport() throws IOException {
+            for (KbSituation situation : KbSituation.all()) {
+                List<EventRecord> events = situation.events();
+                int half = events.size() / 2;
+                // The newer half first, and each file backwards: only sorting can put them right.
+                List<EventRecord> newer = new ArrayList<>(events.subList(half, events.size()));
+                List<EventRecord> older = new ArrayList<>(events.subList(0, half));
+                java.util.Collections.reverse(newer);
+                java.util.Collections.reverse(older);
+                Run run = diagnose("--format", "json", xml("newer", newer).toString(), xml("older", older).toString());
+                assertThat(run.exitCode()).as(run.err()).isZero();
+                assertComputers(run.json(), situation.expected());
+            }
+        }
+    }
+
+    @Nested
     class SeveralFiles {
         @Test
         void aMissingFileIsNamedExitsOneAndTheOtherFilesAreStillDiagnosed() throws IOException {

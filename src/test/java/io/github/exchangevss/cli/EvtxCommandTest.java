@@ -8,6 +8,7 @@ import io.github.exchangevss.evtx.EvtxWriter;
 import io.github.exchangevss.evtx.KbEvtxFixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,6 +79,17 @@ class EvtxCommandTest {
     void aMissingFileIsAnErrorNamingIt() {
         assertThat(run("dump", dir.resolve("nope.evtx").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("nope.evtx");
+    }
+
+    @Test
+    void aFileThatIsNotEvtxIsRefused() throws Exception {
+        Path xml = Files.writeString(dir.resolve("app.evtx"), "<Event/>");
+        Path empty = Files.write(dir.resolve("empty.evtx"), new byte[0]);
+        for (Path file : List.of(xml, empty)) {
+            assertThat(run("dump", file.toString())).as("dump %s", file).isEqualTo(1);
+            assertThat(err.toString()).contains(file.toString(), "not an EVTX file");
+        }
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test

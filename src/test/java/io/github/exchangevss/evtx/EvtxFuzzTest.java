@@ -1,7 +1,6 @@
 package io.github.exchangevss.evtx;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
@@ -17,16 +16,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutates generated fixtures and (when present) the shared samples, and checks that reading never throws,
  * finishes within a time bound and allocates within a bound per file. The run is deterministic (fixed
- * seed); {@code -Devtx.fuzz.iterations=N} runs longer, {@code -Devtx.fuzz.seed=S} varies it.
+ * seed); {@code -Devtx.fuzz.iterations=N} runs longer, {@code -Devtx.fuzz.seed=S} varies it. Every failure of
+ * a run is collected and reported with its seed and iteration, not only the first.
  */
 class EvtxFuzzTest {
     private static final int ITERATIONS = Integer.getInteger("evtx.fuzz.iterations", 1500);
+    /** Iterations before this one are generated (the mutations depend on them) but not read. */
+    private static final int FROM = Integer.getInteger("evtx.fuzz.from", 0);
     private static final long SEED = Long.getLong("evtx.fuzz.seed", 910250L);
     private static final Duration TIME_PER_FILE = Duration.ofSeconds(10);
     /** Allocation allowed per input byte: decoding makes strings and records, never buffers sized by a length field. */
@@ -37,44 +46,81 @@ class EvtxFuzzTest {
     @TempDir
     Path dir;
 
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "evtx-fuzz");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @AfterEach
+    void stop() {
+        reader.shutdownNow();
+    }
+
     @Test
-    void mutatedFilesNeverThrowHangOrAllocateWithoutBound() throws IOException {
+    void mutatedFilesNeverThrowHangOrAllocateWithoutBound() throws Exception {
         List<byte[]> seeds = seedFiles();
         Random random = new Random(SEED);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Path file = dir.resolve("fuzz.evtx");
+        List<String> failures = new ArrayList<>();
         long errorsSeen = 0;
-        for (int i = 0; i < ITERATIONS; i++) {
+        for (int i = 0; i < FROM + ITERATIONS; i++) {
             byte[] input = seeds.get(random.nextInt(seeds.size()));
             byte[] mutated = mutate(input, random);
+            if (i < FROM) {
+                continue;
+            }
             Files.write(file, mutated);
-            int iteration = i;
-            long[] counts = assertTimeoutPreemptively(TIME_PER_FILE, () -> {
+            String iteration = "seed " + SEED + " iteration " + i + " (" + mutated.length + " bytes)";
+            Future<long[]> run = reader.submit(() -> {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 long[] c = readAll(file);
-                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                assertThat(allocated).as("bytes allocated for iteration %d (%d bytes in)", iteration, mutated.length)
-                        .isLessThan(ALLOCATION_BASE + ALLOCATION_PER_BYTE * mutated.length);
+                c[2] = threads.getCurrentThreadAllocatedBytes() - before;
                 return c;
-            }, () -> "iteration " + iteration + " did not finish in time");
-            assertThat(counts[0]).as("records cannot outnumber their minimum size").isLessThanOrEqualTo(mutated.length / 28);
+            });
+            long[] counts;
+            try {
+                counts = run.get(TIME_PER_FILE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                run.cancel(true);
+                failures.add(iteration + ": no end within " + TIME_PER_FILE.toSeconds() + " s");
+                continue;
+            } catch (ExecutionException e) {
+                failures.add(iteration + ": " + e.getCause());
+                continue;
+            }
+            long bound = ALLOCATION_BASE + ALLOCATION_PER_BYTE * mutated.length;
+            if (counts[2] >= bound) {
+                failures.add(iteration + ": allocated " + counts[2] + " bytes, bound " + bound);
+            }
+            if (counts[0] > mutated.length / 28) {
+                failures.add(iteration + ": " + counts[0] + " records, more than their minimum size allows");
+            }
+            if (counts[3] > 0) {
+                failures.add(iteration + ": " + counts[3] + " decoder failures (not format errors)");
+            }
             errorsSeen += counts[1];
         }
+        assertThat(failures).as("%d of %d iterations failed; rerun one with -Devtx.fuzz.seed=S -Devtx.fuzz.from=I"
+                + " -Devtx.fuzz.iterations=1", failures.size(), ITERATIONS).isEmpty();
         assertThat(errorsSeen).as("mutations were detected as damage").isPositive();
     }
 
+    /** Records, errors, (allocated bytes, filled in by the caller), decoder failures. */
     private static long[] readAll(Path file) throws IOException {
-        long[] errors = {0};
-        long records = 0;
+        long[] counts = new long[4];
         try (EvtxReader reader = new EvtxReader(file, e -> {
-            assertThat(e.message()).as("only format errors, no decoder failures").doesNotContain("decoder failure");
-            errors[0]++;
+            counts[1]++;
+            if (e.message().contains("decoder failure")) {
+                counts[3]++;
+            }
         })) {
             while (reader.next() != null) {
-                records++;
+                counts[0]++;
             }
         }
-        return new long[] {records, errors[0]};
+        return counts;
     }
 
     private List<byte[]> seedFiles() throws IOException {

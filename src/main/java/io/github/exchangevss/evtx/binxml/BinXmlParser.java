@@ -29,6 +29,7 @@ import java.util.Map;
 public final class BinXmlParser {
     static final int MAX_ELEMENT_DEPTH = 64;
     static final int MAX_NESTING = 8;
+    private static final int MAX_SHOWN_NAME = 64;
 
     private static final int EOF = 0x00;
     private static final int OPEN_START_ELEMENT = 0x01;
@@ -187,7 +188,7 @@ public final class BinXmlParser {
         }
         if (close != CLOSE_START_ELEMENT) {
             throw new EvtxFormatException(pos,
-                    "expected the end of start element <" + name + ">, found token 0x" + Integer.toHexString(close));
+                    "expected the end of start element <" + shown(name) + ">, found token 0x" + Integer.toHexString(close));
         }
         pos++;
         List<BinXmlNode> children = new ArrayList<>(2);
@@ -342,5 +343,15 @@ public final class BinXmlParser {
             pos += lengths[i];
         }
         return new Substitutions(chunk, types, offsets, lengths);
+    }
+
+    /**
+     * A name as quoted in an error message. A damaged name offset can point at thousands of characters, and the
+     * message is made again for every record that uses the name: quoting it whole would allocate far beyond
+     * the chunk's size.
+     */
+    static String shown(String name) {
+        return name.length() <= MAX_SHOWN_NAME ? name
+                : name.substring(0, MAX_SHOWN_NAME) + "... (" + name.length() + " characters)";
     }
 }

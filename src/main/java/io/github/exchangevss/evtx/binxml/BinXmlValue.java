@@ -64,7 +64,11 @@ public final class BinXmlValue {
                     return length >= size ? unsigned(size) : null;
                 }
                 case ValueType.SIZE_T -> {
-                    return length >= 8 ? unsigned(8) : length >= 4 ? unsigned(4) : null;
+                    // Not one nested conditional: "long : Long" would unbox the null of a too-short value.
+                    if (length >= 8) {
+                        return unsigned(8);
+                    }
+                    return length >= 4 ? Long.valueOf(unsigned(4)) : null;
                 }
                 case ValueType.STRING, ValueType.ANSI_STRING -> {
                     return parseLong(asString());

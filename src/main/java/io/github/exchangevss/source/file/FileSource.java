@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,22 +144,14 @@ public final class FileSource implements EventSource {
         if (!Files.isDirectory(path)) {
             return Files.isRegularFile(path) ? List.of(path) : null;
         }
-        try (Stream<Path> entries = Files.list(path)) {
-            return entries.filter(Files::isRegularFile).filter(file -> !isHidden(file)).sorted().toList();
+        try {
+            return LogFiles.list(path);
         } catch (IOException e) {
             if (!follow) {
                 throw new SourceException(name + ": cannot list directory " + path + ": " + LogFiles.describe(e), e);
             }
             sink.error(new SourceError("read_error", path.toString(), "cannot list directory: " + LogFiles.describe(e)));
             return List.of();
-        }
-    }
-
-    private static boolean isHidden(Path file) {
-        try {
-            return file.getFileName().toString().startsWith(".") || Files.isHidden(file);
-        } catch (IOException e) {
-            return true;
         }
     }
 

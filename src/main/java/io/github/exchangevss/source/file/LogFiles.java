@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /** Opens an exported event log file with the reader its content calls for, whatever its name. */
 public final class LogFiles {
@@ -38,6 +40,24 @@ public final class LogFiles {
             case XML -> openXml(file, errors, resumeAt, growing);
             case EVTX -> new EvtxReader(file, errors);
         };
+    }
+
+    /**
+     * The files a directory stands for: its regular files that are not hidden, in name order (subdirectories
+     * are not entered).
+     */
+    public static List<Path> list(Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(Files::isRegularFile).filter(file -> !isHidden(file)).sorted().toList();
+        }
+    }
+
+    private static boolean isHidden(Path file) {
+        try {
+            return file.getFileName().toString().startsWith(".") || Files.isHidden(file);
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** What is wrong with a file, in words: the JDK names only the path for a missing or forbidden one. */

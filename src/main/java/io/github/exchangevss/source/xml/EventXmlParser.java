@@ -1,5 +1,6 @@
 package io.github.exchangevss.source.xml;
 
+import com.fasterxml.aalto.AsyncXMLStreamReader;
 import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
 import java.io.Reader;
@@ -18,6 +19,7 @@ import javax.xml.stream.Location;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.codehaus.stax2.XMLStreamReader2;
 
 /**
  * Maps the XML of one event (the {@code <Event>} element Windows renders) to an {@link EventRecord}.
@@ -55,17 +57,38 @@ final class EventXmlParser {
         }
     }
 
-    /** The JDK prefixes its messages with "ParseError at [row,col]:[..]"; the location is reported separately. */
-    private static String parserMessage(XMLStreamException e) {
+    /**
+     * The parser's message without the location, which is reported separately: the JDK prefixes it with
+     * "ParseError at [row,col]:[..] Message: ", Aalto appends "at [row,col ...]" on a line of its own.
+     */
+    static String parserMessage(XMLStreamException e) {
         String message = String.valueOf(e.getMessage());
         int start = message.indexOf("Message: ");
-        return start >= 0 ? message.substring(start + "Message: ".length()).strip() : message.strip();
+        if (start >= 0) {
+            message = message.substring(start + "Message: ".length());
+        }
+        int locationLine = message.indexOf("\n at [");
+        return (locationLine >= 0 ? message.substring(0, locationLine) : message).strip();
     }
 
     private static EventRecord readDocument(XMLStreamReader r) throws XMLStreamException, MalformedEventException {
         if (!nextChild(r)) {
             throw new MalformedEventException("no <Event> element");
         }
+        EventRecord event = readEvent(r);
+        // Reading on to the end makes the parser check that nothing but comments or whitespace follows.
+        while (r.hasNext()) {
+            r.next();
+        }
+        return event;
+    }
+
+    /**
+     * Reads the element the reader is on, which must be an {@code <Event>}, up to its end tag and no further.
+     * A reader fed only part of the input ({@link AsyncXMLStreamReader}) that runs out of it inside the event
+     * makes the event malformed.
+     */
+    static EventRecord readEvent(XMLStreamReader r) throws XMLStreamException, MalformedEventException {
         if (!r.getLocalName().equals("Event")) {
             throw new MalformedEventException("root element is <" + r.getLocalName() + ">, expected <Event>");
         }
@@ -82,10 +105,6 @@ final class EventXmlParser {
                 default -> skipElement(r);
             }
         }
-        // Reading on to the end makes the parser check that nothing but comments or whitespace follows.
-        while (r.hasNext()) {
-            r.next();
-        }
         return fields.toRecord();
     }
 
@@ -100,26 +119,26 @@ final class EventXmlParser {
                     skipElement(r);
                 }
                 case "EventID" -> {
-                    Location at = r.getLocation();
+                    Location at = endOfStartTag(r);
                     f.qualifiers = optionalInt("EventID/@Qualifiers", attribute(r, "Qualifiers"), 0, 0xFFFF, at);
                     f.eventId = number("EventID", text(r), 0, 0xFFFF_FFFFL, at);
                 }
                 case "Level" -> {
-                    Location at = r.getLocation();
+                    Location at = endOfStartTag(r);
                     f.level = optionalInt("Level", text(r), 0, 0xFF, at);
                 }
                 case "Task" -> {
-                    Location at = r.getLocation();
+                    Location at = endOfStartTag(r);
                     f.task = optionalInt("Task", text(r), 0, 0xFFFF, at);
                 }
                 case "TimeCreated" -> {
-                    Location at = r.getLocation();
+                    Location at = endOfStartTag(r);
                     String time = attribute(r, "SystemTime");
                     f.timeCreated = time == null ? null : parseSystemTime(time, at);
                     skipElement(r);
                 }
                 case "EventRecordID" -> {
-                    Location at = r.getLocation();
+                    Location at = endOfStartTag(r);
                     f.recordId = number("EventRecordID", text(r), 0, Long.MAX_VALUE, at);
                 }
                 case "Channel" -> f.channel = text(r);
@@ -137,7 +156,7 @@ final class EventXmlParser {
                     f.data.add(new EventData(name, text(r)));
                 }
                 case "Binary" -> {
-                    Location at = r.getLocation();
+                    Location at = endOfStartTag(r);
                     f.binary = hex(text(r), at);
                 }
                 default -> skipElement(r);
@@ -161,7 +180,7 @@ final class EventXmlParser {
      */
     private static boolean nextChild(XMLStreamReader r) throws XMLStreamException {
         while (r.hasNext()) {
-            int event = r.next();
+            int event = next(r);
             if (event == XMLStreamConstants.START_ELEMENT) {
                 return true;
             }
@@ -177,7 +196,7 @@ final class EventXmlParser {
         StringBuilder text = new StringBuilder();
         int depth = 1;
         while (depth > 0) {
-            switch (r.next()) {
+            switch (next(r)) {
                 case XMLStreamConstants.START_ELEMENT -> depth++;
                 case XMLStreamConstants.END_ELEMENT -> depth--;
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
@@ -191,13 +210,37 @@ final class EventXmlParser {
     private static void skipElement(XMLStreamReader r) throws XMLStreamException {
         int depth = 1;
         while (depth > 0) {
-            int event = r.next();
+            int event = next(r);
             if (event == XMLStreamConstants.START_ELEMENT) {
                 depth++;
             } else if (event == XMLStreamConstants.END_ELEMENT) {
                 depth--;
             }
         }
+    }
+
+    /**
+     * The next token; input that ends before the event does, and a reference to an entity no DTD declared, are
+     * errors like any other well-formedness error.
+     */
+    private static int next(XMLStreamReader r) throws XMLStreamException {
+        int event = r.next();
+        if (event == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+            throw new XMLStreamException("the event ends inside an element, a comment or a CDATA section",
+                    r.getLocation());
+        }
+        if (event == XMLStreamConstants.ENTITY_REFERENCE) {
+            // Only the five predefined entities exist without a DTD; a parser that reports others unexpanded
+            // would otherwise turn them into silently empty values.
+            throw new XMLStreamException("undeclared entity '&" + r.getLocalName() + ";' (DTDs are not read)",
+                    r.getLocation());
+        }
+        return event;
+    }
+
+    /** Where a value starts: just after its element's start tag, as the JDK's reader reports it for START_ELEMENT. */
+    private static Location endOfStartTag(XMLStreamReader r) throws XMLStreamException {
+        return r instanceof XMLStreamReader2 r2 ? r2.getLocationInfo().getEndLocation() : r.getLocation();
     }
 
     private static String attribute(XMLStreamReader r, String localName) {
@@ -245,15 +288,65 @@ final class EventXmlParser {
 
     private static Instant parseSystemTime(String value, Location at) throws MalformedEventException {
         try {
-            TemporalAccessor parsed = SYSTEM_TIME.parseBest(value.strip(), OffsetDateTime::from, LocalDateTime::from);
-            Instant instant = parsed instanceof OffsetDateTime odt
-                    ? odt.toInstant()
-                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+            String text = value.strip();
+            Instant instant = windowsSystemTime(text);
+            if (instant == null) {
+                TemporalAccessor parsed = SYSTEM_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
+                instant = parsed instanceof OffsetDateTime odt
+                        ? odt.toInstant()
+                        : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+            }
             // FILETIME has 100 ns ticks: finer digits (always zero in Windows output) are dropped.
             return instant.minusNanos(instant.getNano() % 100);
         } catch (DateTimeException e) {
             throw malformed("TimeCreated/@SystemTime '" + value + "' is not an ISO-8601 time", at);
         }
+    }
+
+    /**
+     * The shape Windows always writes ({@code 2024-03-06T01:10:00.1234567Z}, 0 to 9 fraction digits) read
+     * directly, or null for anything else: the general formatter costs more than the rest of the event.
+     */
+    private static Instant windowsSystemTime(String t) {
+        int length = t.length();
+        int fractionDigits = length - 21;
+        if (length < 20 || t.charAt(length - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-'
+                || t.charAt(10) != 'T' || t.charAt(13) != ':' || t.charAt(16) != ':'
+                || (length > 20 && (t.charAt(19) != '.' || fractionDigits < 1 || fractionDigits > 9))) {
+            return null;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 7);
+        int day = digits(t, 8, 10);
+        int hour = digits(t, 11, 13);
+        int minute = digits(t, 14, 16);
+        int second = digits(t, 17, 19);
+        int fraction = length > 20 ? digits(t, 20, length - 1) : 0;
+        if ((year | month | day | hour | minute | second | fraction) < 0) {
+            return null;
+        }
+        int nanos = fraction;
+        for (int i = Math.max(fractionDigits, 0); i < 9; i++) {
+            nanos *= 10;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The decimal number in {@code t[from, to)}, or -1 when a character there is not an ASCII digit. */
+    private static int digits(String t, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** The raw values as read; checked and converted once the whole event is known. */

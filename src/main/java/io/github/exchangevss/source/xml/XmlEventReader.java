@@ -6,6 +6,7 @@ import io.github.exchangevss.source.file.EventFileReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,14 +21,15 @@ import java.util.regex.Pattern;
  * "Save as XML" ({@code <Events>} root, often UTF-16).
  *
  * <p>The raw stream is cut into single events by a small scanner that only looks for {@code <Event} and
- * {@code </Event>} tags, and each event is parsed on its own. So a file needs no root element, memory stays
- * bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken event costs only itself: it is reported as
+ * {@code </Event>} tags, and each event is handed to the file's one streaming parser ({@link EventStreamParser}).
+ * So a file needs no root element, memory stays bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken
+ * event costs only itself: it is reported as
  * {@code malformed_event} with its {@code file:line:column} and reading goes on with the next one. Everything
  * outside {@code <Event>} elements (declaration, DOCTYPE, root tags) is passed over unparsed, so no DTD is
  * ever read.
  *
  * <p>The encoding comes from a byte order mark, the zero bytes of BOM-less UTF-16, or the XML declaration,
- * in that order; UTF-8 otherwise.
+ * in that order; UTF-8 otherwise. A declared encoding that cannot be read is an {@link IOException} of the file.
  */
 public final class XmlEventReader implements EventFileReader {
     /** Events bigger than this are reported and skipped: Windows events are a few KiB at most. */
@@ -35,6 +37,7 @@ public final class XmlEventReader implements EventFileReader {
 
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int MAX_TAG_NAME = 64;
+    private static final String EVENT = "Event";
     private static final Pattern DECLARED_ENCODING = Pattern.compile("^<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
 
     /**
@@ -55,11 +58,14 @@ public final class XmlEventReader implements EventFileReader {
 
     private final InputStream in;
     private final String location;
+    private final EventStreamParser parser = new EventStreamParser();
     private final Consumer<SourceError> errors;
     private final boolean growing;
     private final Charset charset;
     /** Bytes per code unit: 2 for UTF-16, 1 for UTF-8 and the single-byte charsets. */
     private final int width;
+    /** Whether the scanner's bytes go to the parser as they are, or are converted to UTF-8 first. */
+    private final boolean utf8;
     private final boolean bigEndian;
 
     private final byte[] buffer = new byte[BUFFER_BYTES];
@@ -71,15 +77,15 @@ public final class XmlEventReader implements EventFileReader {
     private long offset;
     private long line;
     private long column;
-    /** Offset, line and column of the unit read last. */
-    private long unitOffset;
-    private long unitLine;
-    private long unitColumn;
 
     /** The raw bytes of the event being cut out, or of the tag being looked at. */
     private byte[] chunk = new byte[8 * 1024];
     private int chunkLength;
     private boolean recording;
+    /** The tag name being read: its length, the length of its local part, and whether that is a prefix of "Event". */
+    private int nameLength;
+    private int localLength;
+    private boolean localIsEvent;
 
     private Position position;
 
@@ -116,6 +122,7 @@ public final class XmlEventReader implements EventFileReader {
             charset = Charset.forName(from.charset());
         }
         width = isUtf16(charset) ? 2 : 1;
+        utf8 = charset.equals(StandardCharsets.UTF_8);
         bigEndian = charset.equals(StandardCharsets.UTF_16BE);
         position = new Position(offset, line, column, charset.name());
     }
@@ -138,9 +145,14 @@ public final class XmlEventReader implements EventFileReader {
     public EventRecord next() throws IOException {
         EventStart start;
         while ((start = cutNextEvent()) != null) {
-            String xml = new String(chunk, 0, chunkLength, charset);
             try {
-                EventRecord event = EventXmlParser.parse(new StringReader(xml));
+                EventRecord event;
+                if (utf8) {
+                    event = parser.parse(chunk, chunkLength);
+                } else {
+                    byte[] converted = new String(chunk, 0, chunkLength, charset).getBytes(StandardCharsets.UTF_8);
+                    event = parser.parse(converted, converted.length);
+                }
                 position = here();
                 return event;
             } catch (MalformedEventException e) {
@@ -182,11 +194,13 @@ public final class XmlEventReader implements EventFileReader {
                 chunkLength = 0;
             }
             if (unit != '<') {
-                unit = readUnit();
+                unit = readUntilTagOpen();
                 continue;
             }
-            EventStart tagStart = new EventStart(unitLine, unitColumn);
-            long tagOffset = unitOffset;
+            // '<' is never a line end, so it was on this line, one column back.
+            long tagLine = line;
+            long tagColumn = column - 1;
+            long tagOffset = offset - width;
             int tagStartInChunk = chunkLength - width;
             if (!recording) {
                 // Outside an event only the tag itself is kept, in case it opens one.
@@ -202,23 +216,19 @@ public final class XmlEventReader implements EventFileReader {
                 endTag = true;
                 unit = readUnit();
             }
-            StringBuilder name = new StringBuilder();
-            while (unit >= 0 && isNameChar(unit) && name.length() <= MAX_TAG_NAME) {
-                name.append((char) unit);
-                unit = readUnit();
-            }
-            boolean eventTag = unit >= 0 && !isNameChar(unit) && localName(name).equals("Event");
+            unit = readTagName(unit);
+            boolean eventTag = unit >= 0 && !isNameChar(unit) && nameIsEvent();
             if (eventTag && !endTag) {
                 if (current != null && !oversized) {
                     report(current, -1, -1, "no </Event> before the next <Event>; skipped");
                 }
                 if (current != null) {
                     // Anything before this tag belongs to the broken event: resuming may start here.
-                    position = new Position(tagOffset, tagStart.line(), tagStart.column(), charset.name());
+                    position = new Position(tagOffset, tagLine, tagColumn, charset.name());
                 }
                 System.arraycopy(chunk, tagStartInChunk, chunk, 0, chunkLength - tagStartInChunk);
                 chunkLength -= tagStartInChunk;
-                current = tagStart;
+                current = new EventStart(tagLine, tagColumn);
                 oversized = false;
                 continue;
             }
@@ -269,11 +279,6 @@ public final class XmlEventReader implements EventFileReader {
                 || unit == ':' || unit == '_' || unit == '-' || unit == '.' || unit >= 0x80;
     }
 
-    private static String localName(CharSequence name) {
-        String s = name.toString();
-        return s.substring(s.lastIndexOf(':') + 1);
-    }
-
     /**
      * The next code unit (a byte, or a UTF-16 char), or -1 at the end of input. Its bytes are appended to the
      * chunk while recording. Only ASCII values matter to the scanner; UTF-8 never uses them inside a
@@ -292,12 +297,13 @@ public final class XmlEventReader implements EventFileReader {
             unit = bigEndian ? (first << 8) | second : (second << 8) | first;
         }
         if (recording) {
-            appendBytes(buffer, bufferPos, width);
+            if (width == 1 && chunkLength < chunk.length) {
+                chunk[chunkLength++] = buffer[bufferPos];
+            } else {
+                appendBytes(buffer, bufferPos, width);
+            }
         }
         bufferPos += width;
-        unitOffset = offset;
-        unitLine = line;
-        unitColumn = column;
         offset += width;
         if (unit == '\n') {
             line++;
@@ -308,10 +314,104 @@ public final class XmlEventReader implements EventFileReader {
         return unit;
     }
 
+    /**
+     * Reads a tag's name starting with {@code unit} (already read) and returns the unit after it; {@link
+     * #nameIsEvent} then tells whether its local name is {@code Event}. The name is matched as it is read, without
+     * building it: this runs for every tag of the file, so for one-byte units it reads from the buffer directly.
+     */
+    private int readTagName(int unit) throws IOException {
+        nameLength = 0;
+        localLength = 0;
+        localIsEvent = true;
+        while (unit >= 0 && isNameChar(unit) && nameLength <= MAX_TAG_NAME) {
+            matchNameChar(unit);
+            if (width == 1) {
+                int i = bufferPos;
+                long columns = 0;
+                while (i < bufferLimit && nameLength <= MAX_TAG_NAME && isNameChar(buffer[i] & 0xFF)) {
+                    int b = buffer[i++] & 0xFF;
+                    matchNameChar(b);
+                    // Name characters are never line ends.
+                    if (!utf8 || (b & 0xC0) != 0x80) {
+                        columns++;
+                    }
+                }
+                int passed = i - bufferPos;
+                if (recording) {
+                    appendBytes(buffer, bufferPos, passed);
+                }
+                bufferPos = i;
+                offset += passed;
+                column += columns;
+            }
+            unit = readUnit();
+        }
+        return unit;
+    }
+
+    private void matchNameChar(int unit) {
+        if (unit == ':') {
+            localLength = 0;
+            localIsEvent = true;
+        } else {
+            localIsEvent &= localLength < EVENT.length() && EVENT.charAt(localLength) == unit;
+            localLength++;
+        }
+        nameLength++;
+    }
+
+    private boolean nameIsEvent() {
+        return localIsEvent && localLength == EVENT.length();
+    }
+
+    /**
+     * Reads on up to and including the next {@code '<'} (returned), or to the end of input (-1), like
+     * {@link #readUnit} in a loop. Most of a file is text between tags, so for one-byte units this scans the
+     * buffer directly and records what it passed in one copy.
+     */
+    private int readUntilTagOpen() throws IOException {
+        if (width != 1) {
+            int unit;
+            do {
+                unit = readUnit();
+            } while (unit >= 0 && unit != '<');
+            return unit;
+        }
+        while (bufferPos < bufferLimit || fill()) {
+            byte[] bytes = buffer;
+            int start = bufferPos;
+            int end = bufferLimit;
+            long lineHere = line;
+            long columnHere = column;
+            int i = start;
+            while (i < end && bytes[i] != '<') {
+                byte b = bytes[i++];
+                if (b == '\n') {
+                    lineHere++;
+                    columnHere = 1;
+                } else if (!utf8 || (b & 0xC0) != 0x80) {
+                    columnHere++;
+                }
+            }
+            boolean found = i < end;
+            int passed = (found ? i + 1 : i) - start;
+            if (recording) {
+                appendBytes(bytes, start, passed);
+            }
+            bufferPos = start + passed;
+            offset += passed;
+            line = lineHere;
+            column = found ? columnHere + 1 : columnHere;
+            if (found) {
+                return '<';
+            }
+        }
+        return -1;
+    }
+
     /** A unit that does not start a character: a UTF-8 continuation byte or a UTF-16 low surrogate. */
     private boolean isContinuation(int unit) {
-        return width == 1 ? (unit & 0xC0) == 0x80 && charset.equals(StandardCharsets.UTF_8)
-                : unit >= 0xDC00 && unit <= 0xDFFF;
+        return width == 1 ? utf8 && (unit & 0xC0) == 0x80 : unit >= 0xDC00 && unit <= 0xDFFF;
     }
 
     private void appendUnit(char ascii) {
@@ -388,24 +488,38 @@ public final class XmlEventReader implements EventFileReader {
     }
 
     /**
-     * The encoding named by the XML declaration, when it keeps ASCII as is (UTF-8, Latin-1, windows-1252...).
-     * A declaration that says UTF-16 over bytes that are plainly not UTF-16 is a common mislabel: UTF-8 then.
+     * The encoding named by the XML declaration, when it keeps ASCII as is (UTF-8, Latin-1, windows-1252...);
+     * UTF-8, the default of XML, without one. A declaration that says UTF-16 over bytes that are plainly not
+     * UTF-16 is a common mislabel: UTF-8 then.
+     *
+     * @throws UnsupportedEncodingException when the declared encoding is unknown here, can only be decoded
+     *                                      (so cannot be checked), or does not write the markup as ASCII: the
+     *                                      file cannot be read correctly
      */
-    private Charset declaredCharset() {
+    private Charset declaredCharset() throws UnsupportedEncodingException {
         String head = new String(buffer, bufferPos, bufferLimit - bufferPos, StandardCharsets.ISO_8859_1);
         Matcher matcher = DECLARED_ENCODING.matcher(head);
-        if (matcher.find()) {
-            try {
-                Charset declared = Charset.forName(matcher.group(1));
-                String probe = "<Event></Event>";
-                if (Arrays.equals(probe.getBytes(declared), probe.getBytes(StandardCharsets.US_ASCII))) {
-                    return declared;
-                }
-            } catch (IllegalArgumentException unknownOrUnsupported) {
-                // fall through to UTF-8, the default of XML
-            }
+        if (!matcher.find()) {
+            return StandardCharsets.UTF_8;
         }
-        return StandardCharsets.UTF_8;
+        String name = matcher.group(1);
+        Charset declared;
+        try {
+            declared = Charset.forName(name);
+        } catch (IllegalArgumentException unknownOrUnsupported) {
+            throw new UnsupportedEncodingException("the XML declaration names encoding '" + name
+                    + "', which this Java runtime does not support");
+        }
+        if (declared.equals(StandardCharsets.UTF_16) || isUtf16(declared)) {
+            return StandardCharsets.UTF_8;
+        }
+        String probe = "<Event></Event>";
+        if (!declared.canEncode()
+                || !Arrays.equals(probe.getBytes(declared), probe.getBytes(StandardCharsets.US_ASCII))) {
+            throw new UnsupportedEncodingException("the XML declaration names encoding '" + name
+                    + "', which does not match the file's bytes (markup in ASCII); export the events as UTF-8 or UTF-16");
+        }
+        return declared;
     }
 
     private static boolean isUtf16(Charset charset) {

@@ -140,6 +140,25 @@ class FileSourceTest {
         }
 
         @Test
+        void aFileInAnEncodingThatCannotBeReadIsAnErrorOfThatFileOnly() throws Exception {
+            Files.writeString(dir.resolve("a.xml"), events(10, 11));
+            for (String encoding : List.of("ISO-2022-CN", "x-JISAutoDetect", "x-no-such-charset", "UTF-32")) {
+                Files.writeString(dir.resolve("b-" + encoding + ".xml"),
+                        "<?xml version='1.0' encoding='" + encoding + "'?>" + events(20, 21));
+            }
+            Files.writeString(dir.resolve("c.xml"), events(30, 31));
+
+            runOnce(new FileSource("xml:" + dir, false, FileSource.DEFAULT_POLL_INTERVAL, null));
+
+            assertThat(sink.recordIds()).containsExactly(10L, 11L, 30L, 31L);
+            assertThat(sink.errors()).hasSize(4).allSatisfy(error -> {
+                assertThat(error.kind()).isEqualTo("read_error");
+                assertThat(error.location()).contains("b-");
+                assertThat(error.message()).contains("encoding");
+            });
+        }
+
+        @Test
         void badEventsAreReportedAndTheRestIsDelivered() throws Exception {
             Path file = dir.resolve("application.xml");
             Files.writeString(file, events(1, 1) + event(9607, 2, "EXCH01").replace("<EventRecordID>2", "<EventRecordID>x")
