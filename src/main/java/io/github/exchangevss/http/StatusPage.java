@@ -98,7 +98,7 @@ public final class StatusPage {
         if (computer.diagnosis() != null) {
             html.append("<p><strong>Diagnosis:</strong> ").append(escape(computer.diagnosis())).append("</p>\n");
         }
-        evidence(html, computer.evidence());
+        evidence(html, java.util.stream.Stream.concat(computer.incident().stream(), computer.history().stream()).toList());
         html.append("<p>Backup attempts: ").append(computer.attempts().entrySet().stream()
                         .sorted(Map.Entry.comparingByKey())
                         .map(e -> escape(e.getKey().label()) + " " + e.getValue())

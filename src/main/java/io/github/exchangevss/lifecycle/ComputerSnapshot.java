@@ -15,7 +15,9 @@ import java.util.Map;
  * @param diagnosis         why that method applies, in plain words; null when none
  * @param attempts          attempts counted so far per outcome (every outcome present)
  * @param lastSuccessfulBackup end of the last completed attempt; null when none seen
- * @param evidence          recent MSExchangeIS lifecycle events, oldest first
+ * @param incident          events of the current incident, from the attempt that set the flag to now, newest
+ *                          first (that attempt's events marked); empty when the flag is clear
+ * @param history           earlier MSExchangeIS lifecycle events, newest first
  * @param lastEventTime     time of the last event read for this computer
  */
 public record ComputerSnapshot(
@@ -29,5 +31,6 @@ public record ComputerSnapshot(
         Map<Outcome, Long> attempts,
         Instant lastSuccessfulBackup,
         DurationHistogram.Snapshot durations,
-        List<EvidenceEvent> evidence,
+        List<EvidenceEvent> incident,
+        List<EvidenceEvent> history,
         Instant lastEventTime) {}

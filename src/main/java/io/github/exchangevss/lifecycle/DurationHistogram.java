@@ -11,6 +11,15 @@ public final class DurationHistogram {
     private long count;
     private double sum;
 
+    public DurationHistogram() {}
+
+    /** A histogram that goes on from a saved snapshot. */
+    DurationHistogram(Snapshot saved) {
+        System.arraycopy(saved.cumulativeCounts(), 0, counts, 0, counts.length);
+        count = saved.count();
+        sum = saved.sum();
+    }
+
     public void observe(double seconds) {
         for (int i = 0; i < BUCKETS.length; i++) {
             if (seconds <= BUCKETS[i]) {

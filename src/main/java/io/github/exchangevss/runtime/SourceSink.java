@@ -34,7 +34,7 @@ final class SourceSink implements EventSink {
     @Override
     public void accept(EventRecord event) {
         status.eventRead(event.timeCreated());
-        if (engine.apply(event)) {
+        if (engine.apply(status.name(), event)) {
             onChange.run();
         }
     }

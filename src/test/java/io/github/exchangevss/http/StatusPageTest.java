@@ -29,7 +29,7 @@ class StatusPageTest {
         return new ComputerSnapshot(name, inProgress, inProgress ? SET_AT : null, stuck,
                 stuck ? "9607 refused a backup while no backup was running" : null, remediation,
                 remediation == null ? null : "9614 Abort ignored, then 9607 Backup in progress", attempts, lastSuccess,
-                null, evidence, NOW);
+                null, evidence, List.of(), NOW);
     }
 
     private static String render(List<ComputerSnapshot> computers, List<SourceStatus.Snapshot> sources) {
@@ -41,7 +41,7 @@ class StatusPageTest {
     void everyValueFromTheEventLogIsEscaped() {
         String html = render(List.of(computer("<script>alert(1)</script>", true, true,
                         Remediation.FIX_BACKUP_PROGRAM_CLEANUP, null,
-                        List.of(new EvidenceEvent(SET_AT, 7, 9607, "Error \"0x50d\" & <b>Backup in progress.</b>")))),
+                        List.of(new EvidenceEvent(SET_AT, 7, 9607, "Error \"0x50d\" & <b>Backup in progress.</b>", false)))),
                 List.of(new SourceStatus.Snapshot("xml:<evil>.xml", false, 0, 0, null, Map.of("kind<x>", 1L))));
         assertThat(html).doesNotContain("<script>").doesNotContain("<b>").doesNotContain("<evil>")
                 .doesNotContain("kind<x>").doesNotContain("abc<1>")
@@ -53,8 +53,8 @@ class StatusPageTest {
     @Test
     void stuckComputerShowsReasonMethodRemedyDiagnosisEvidenceAndRunbooks() {
         String html = render(List.of(computer("EXCH01", true, true, Remediation.RESTART_INFORMATION_STORE, null,
-                List.of(new EvidenceEvent(SET_AT, 1001, 9614, "Abort ignored"),
-                        new EvidenceEvent(NOW, 1002, 9607, "Backup in progress.")))), List.of());
+                List.of(new EvidenceEvent(SET_AT, 1001, 9614, "Abort ignored", true),
+                        new EvidenceEvent(NOW, 1002, 9607, "Backup in progress.", false)))), List.of());
         assertThat(html).contains("STUCK")
                 .contains("since 2024-03-10 02:00:00 UTC (10 h 0 min)")
                 .contains("9607 refused a backup while no backup was running")
@@ -83,7 +83,7 @@ class StatusPageTest {
     void longRunningFlagIsShownInDays() {
         Instant weekAgo = NOW.minus(Duration.ofDays(7).plusHours(3));
         ComputerSnapshot stale = new ComputerSnapshot("EXCH05", true, weekAgo, true, "no progress", null, null,
-                Map.of(), null, null, List.of(), NOW);
+                Map.of(), null, null, List.of(), List.of(), NOW);
         assertThat(render(List.of(stale), List.of())).contains("(7 d 3 h)");
     }
 

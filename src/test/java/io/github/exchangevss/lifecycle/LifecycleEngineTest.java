@@ -82,7 +82,10 @@ class LifecycleEngineTest {
             assertThat(c.attempts()).containsEntry(Outcome.ABORTED, 1L).containsEntry(Outcome.REFUSED, 1L)
                     .containsEntry(Outcome.FAILED, 0L);
             assertThat(c.diagnosis()).contains("aborted after PrepareBackup");
-            assertThat(c.evidence()).extracting(EvidenceEvent::eventId).endsWith(PREPARED, ABORT, BACKUP_START, PREPARE_REFUSED);
+            assertThat(c.incident()).extracting(EvidenceEvent::eventId, EvidenceEvent::flagSetter).containsExactly(
+                    tuple(PREPARE_REFUSED, false), tuple(BACKUP_START, false), tuple(ABORT, true), tuple(PREPARED, true),
+                    tuple(VOLUME_SNAP, true), tuple(BACKUP_START, true));
+            assertThat(c.history()).isEmpty();
         }
 
         @Test
@@ -133,7 +136,7 @@ class LifecycleEngineTest {
             ComputerSnapshot c = stateAtEnd(s);
             assertThat(c.remediation()).isEqualTo(Remediation.FIX_BACKUP_PROGRAM_CLEANUP);
             assertThat(c.stuck()).isTrue();
-            assertThat(c.evidence()).extracting(EvidenceEvent::description).contains("Abort ignored (backupInProgress already set)");
+            assertThat(c.incident()).extracting(EvidenceEvent::description).contains("Abort ignored (backupInProgress already set)");
         }
 
         @Test

@@ -49,7 +49,7 @@ class ExporterCollectorTest {
         }
         return new ComputerSnapshot(name, inProgress, since, stuck, stuck ? "refused while nothing runs" : null,
                 remediation, remediation == null ? null : "diagnosis of " + name, allOutcomes, lastSuccess, durations,
-                List.of(new EvidenceEvent(SET_AT, 42, 9607, "Backup in progress.")), NOW);
+                List.of(new EvidenceEvent(SET_AT, 42, 9607, "Backup in progress.", false)), List.of(), NOW);
     }
 
     private static DurationHistogram.Snapshot durations(double... seconds) {
