@@ -35,12 +35,7 @@ class EngineStateFileTest {
     }
 
     private LifecycleEngine saveAndLoad(LifecycleEngine before) throws IOException {
-        StateStore store = new StateStore(dir);
-        store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
-                before.exportState(), Map.of())));
-        LifecycleEngine after = engine();
-        after.importState(store.load().orElseThrow().engine());
-        return after;
+        return Restart.savedAndLoaded(before, dir, EngineStateFileTest::engine);
     }
 
     private static ComputerSnapshot computer(LifecycleEngine engine, String name, Instant at) {
@@ -82,7 +77,11 @@ class EngineStateFileTest {
     void aFlagSetWithoutASinceIsCorruptAndSetAside() throws IOException {
         String inconsistent = versionOne().replace("\"flagSince\" : \"2026-11-20T01:02:00.123456700Z\"", "\"flagSince\" : null");
         assertThat(inconsistent).isNotEqualTo(versionOne());
-        stateFile(inconsistent);
+        assertSetAside(inconsistent);
+    }
+
+    private void assertSetAside(String json) throws IOException {
+        stateFile(json);
         assertThat(new StateStore(dir).load()).isEmpty();
         assertThat(dir.resolve(StateStore.FILE_NAME + ".corrupt")).exists();
         assertThat(dir.resolve(StateStore.FILE_NAME)).doesNotExist();
@@ -92,9 +91,7 @@ class EngineStateFileTest {
     void aComputerWithoutANameIsCorruptAndSetAside() throws IOException {
         String inconsistent = versionOne().replace("\"computer\" : \"EXCH02.contoso.local\"", "\"computer\" : null");
         assertThat(inconsistent).isNotEqualTo(versionOne());
-        stateFile(inconsistent);
-        assertThat(new StateStore(dir).load()).isEmpty();
-        assertThat(dir.resolve(StateStore.FILE_NAME + ".corrupt")).exists();
+        assertSetAside(inconsistent);
     }
 
     @Test
@@ -113,5 +110,30 @@ class EngineStateFileTest {
         assertThat(healthy.attempts()).containsEntry(Outcome.COMPLETED, 1L);
         assertThat(healthy.durations().count()).isEqualTo(1);
         assertThat(loaded.checkpoints()).containsKey("xml:/var/log/exch");
+    }
+
+    @Test
+    void everyCounterOfTheEngineGoesOnAfterARestore() throws IOException {
+        KbLog log = new KbLog(EXCH, T, 1).successfulBackup();
+        List<EventRecord> events = log.events();
+        LifecycleEngine before = engine();
+        events.forEach(e -> before.apply("xml:a.xml", e));
+        before.apply("xml:b.xml", events.get(2));
+        LifecycleEngine after = saveAndLoad(before);
+        Instant end = log.now();
+        assertThat(after.snapshotAt(end)).isEqualTo(before.snapshotAt(end));
+        assertThat(after.snapshotAt(end).skipped()).isNotEmpty();
+        assertThat(after.snapshotAt(end).events()).isNotEmpty();
+        assertThat(after.snapshotAt(end).computers().get(0).durations().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRoleNamingAnAttemptThatIsNotListedIsCorrupt() throws IOException {
+        LifecycleEngine before = engine();
+        new KbLog(EXCH, T, 1).backupStarted().prepared().events().forEach(before::apply);
+        String json = new String(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, T,
+                before.exportState(), Map.of())), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"format\" : 2").contains("\"setter\" : 1");
+        assertSetAside(json.replace("\"setter\" : 1", "\"setter\" : 7"));
     }
 }

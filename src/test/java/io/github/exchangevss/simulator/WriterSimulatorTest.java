@@ -11,8 +11,7 @@ import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.lifecycle.Remediation;
-import io.github.exchangevss.persistence.PersistedState;
-import io.github.exchangevss.persistence.StateStore;
+import io.github.exchangevss.persistence.Restart;
 import io.github.exchangevss.runtime.ExporterRuntime;
 import io.github.exchangevss.scenario.WevtutilXml;
 import io.github.exchangevss.source.file.FileSource;
@@ -103,14 +102,8 @@ class WriterSimulatorTest {
         return byName;
     }
 
-    /** A restart: the state written to the state file and read back by a new engine. */
     private LifecycleEngine savedAndLoaded(LifecycleEngine engine) throws IOException {
-        StateStore store = new StateStore(dir);
-        store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.EPOCH,
-                engine.exportState(), Map.of())));
-        LifecycleEngine restored = engine();
-        restored.importState(store.load().orElseThrow(() -> new AssertionError("the state file was not loaded")).engine());
-        return restored;
+        return Restart.savedAndLoaded(engine, dir, WriterSimulatorTest::engine);
     }
 
     @Test
