@@ -1,15 +1,19 @@
 package io.github.exchangevss.lifecycle;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Between a {@link ComputerLifecycle} and its persisted form: each attempt once, roles by id. */
 final class LifecycleState {
     private LifecycleState() {}
 
     static EngineStateFormat.Computer export(ComputerLifecycle c) {
-        Map<Long, Attempt> attempts = new java.util.TreeMap<>();
+        Map<Long, Attempt> attempts = new TreeMap<>();
         EngineStateFormat.Flag flag = null;
         if (c.flag instanceof FlagState.Set set) {
             Attempt setter = set.setter();
@@ -25,10 +29,11 @@ final class LifecycleState {
             }
         }
         List<EngineStateFormat.AttemptState> listed = attempts.values().stream()
-                .map(a -> new EngineStateFormat.AttemptState(a.id, a.startedAt, a.lastEventAt, a.steps, a.outcome))
+                .map(a -> new EngineStateFormat.AttemptState(a.id, a.startedAt, a.lastEventAt,
+                        Collections.unmodifiableSet(EnumSet.copyOf(a.steps)), a.outcome))
                 .toList();
         return new EngineStateFormat.Computer(c.computer, c.nextAttemptId, listed, id(c.current), id(c.earlier), flag,
-                Map.copyOf(c.attempts), c.durations.snapshot(), c.lastSuccessfulBackup, c.lastEventTime,
+                Collections.unmodifiableMap(new EnumMap<>(c.attempts)), c.durations.snapshot(), c.lastSuccessfulBackup, c.lastEventTime,
                 List.copyOf(c.incident), List.copyOf(c.history));
     }
 

@@ -12,6 +12,7 @@ import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.persistence.Restart;
+import io.github.exchangevss.persistence.StateStore;
 import io.github.exchangevss.runtime.ExporterRuntime;
 import io.github.exchangevss.scenario.WevtutilXml;
 import io.github.exchangevss.source.file.FileSource;
@@ -39,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WriterSimulatorTest {
     private static final long SEED = Long.getLong("simulator.seed", System.nanoTime());
-    private static final int FLEETS = 12;
+    private static final int FLEETS = 20;
     private static final int SERVERS = 100;
-    private static final int NIGHTS = 28;
+    private static final int NIGHTS = 21;
 
     @TempDir
     Path dir;
@@ -137,19 +138,20 @@ class WriterSimulatorTest {
             Path logs = Files.createDirectories(dir.resolve("fleet" + f));
             List<Path> files = export(fleet, logs, random);
 
-            ExporterRuntime serve = new ExporterRuntime(new LifecycleEngine(LifecycleSettings.DEFAULTS, fleet::end),
-                    Optional.empty());
-            try {
-                serve.start(List.of("xml:" + logs), (spec, checkpoint) ->
-                        new FileSource(spec, false, FileSource.DEFAULT_POLL_INTERVAL, checkpoint));
-                assertThat(serve.awaitSources(Duration.ofMinutes(1))).isTrue();
-                EngineSnapshot snapshot = serve.snapshot();
-                assertThat(snapshot.skipped()).as("events skipped by serve in %s%s", fleet, replay(SEED)).isEmpty();
-                Map<String, ComputerSnapshot> served = byName(snapshot);
-                fleet.finalChecks().forEach(c -> all.judge(fleet, c, served.get(c.computer()), "serve"));
-            } finally {
-                serve.close();
-            }
+            Map<String, ComputerSnapshot> served = serve(fleet, logs, Optional.empty());
+            fleet.finalChecks().forEach(c -> all.judge(fleet, c, served.get(c.computer()), "serve"));
+
+            // The same export arriving in two rounds, the exporter restarted in between.
+            Path rounds = Files.createDirectories(dir.resolve("rounds" + f));
+            Optional<StateStore> store = Optional.of(new StateStore(dir.resolve("storage" + f)));
+            List<EventRecord> events = withLogClock(fleet);
+            int half = random.nextInt(events.size());
+            WevtutilXml.write(rounds.resolve("1.xml"), events.subList(0, half));
+            serve(fleet, rounds, store);
+            WevtutilXml.write(rounds.resolve("2.xml"), events.subList(half, events.size()));
+            Map<String, ComputerSnapshot> restarted = serve(fleet, rounds, store);
+            fleet.finalChecks().forEach(c -> all.judge(fleet, c, restarted.get(c.computer()),
+                    "serve restarted after event " + half));
 
             Map<String, ComputerSnapshot> diagnosed = diagnose(files);
             fleet.finalChecks().forEach(c -> all.judge(fleet, c, diagnosed.get(c.computer()), "diagnose"));
@@ -159,15 +161,37 @@ class WriterSimulatorTest {
                 .isEmpty();
     }
 
-    /**
-     * The fleet as wevtutil exports: several files whose names do not follow time, so that reading them in
-     * name order gives older events after newer ones; and an event of another provider at the time of the last
-     * check, so that diagnose, which judges by the log's own clock, judges then.
-     */
-    private static List<Path> export(Fleet fleet, Path logs, Random random) throws IOException {
+    /** Reads the directory once, as {@code serve} with a one-shot file source does, judged at the last check. */
+    private static Map<String, ComputerSnapshot> serve(Fleet fleet, Path logs, Optional<StateStore> store)
+            throws InterruptedException {
+        ExporterRuntime serve = new ExporterRuntime(new LifecycleEngine(LifecycleSettings.DEFAULTS, fleet::end), store);
+        try {
+            serve.start(List.of("xml:" + logs), (spec, checkpoint) ->
+                    new FileSource(spec, false, FileSource.DEFAULT_POLL_INTERVAL, checkpoint));
+            assertThat(serve.awaitSources(Duration.ofMinutes(1))).isTrue();
+            EngineSnapshot snapshot = serve.snapshot();
+            assertThat(snapshot.skipped()).as("events skipped by serve in %s%s", fleet, replay(SEED)).isEmpty();
+            return byName(snapshot);
+        } finally {
+            serve.close();
+        }
+    }
+
+    /** The fleet's events and an event of another provider at the time of the last check: the log's clock. */
+    private static List<EventRecord> withLogClock(Fleet fleet) {
         List<EventRecord> events = new ArrayList<>(fleet.events());
         events.add(EventRecord.builder().channel(SimulatedServer.CHANNEL).provider("EventLog").eventId(6013)
                 .level(4).timeCreated(fleet.end()).recordId(1).computer("COLLECTOR.contoso.local").build());
+        return events;
+    }
+
+    /**
+     * The fleet as wevtutil exports: several files whose names do not follow time, so that reading them in
+     * name order gives older events after newer ones; with the log clock event, so that diagnose, which judges
+     * by the log's own clock, judges at the last check.
+     */
+    private static List<Path> export(Fleet fleet, Path logs, Random random) throws IOException {
+        List<EventRecord> events = withLogClock(fleet);
         int parts = 2 + random.nextInt(3);
         List<String> names = new ArrayList<>();
         for (int p = 0; p < parts; p++) {
