@@ -95,20 +95,19 @@ final class ComputerLifecycle {
                         || (!a.did(Step.PREPARED) && !VssEvents.mentions(e, "success"));
                 if (ignored) {
                     a.steps.add(Step.ABORT_IGNORED);
-                    remember(e, "Abort ignored (backupInProgress already set)", a);
+                    remember(e, DiagnosisText.ABORT_IGNORED, a);
                 } else {
                     a.steps.add(Step.ABORTED);
                     count(a, Outcome.ABORTED);
-                    remember(e, a.did(Step.PREPARED) ? "Aborted snapshot successfully, after PrepareBackup"
-                            : "Aborted snapshot successfully", a);
+                    remember(e, DiagnosisText.aborted(a.did(Step.PREPARED)), a);
                 }
             }
             case PREPARE_REFUSED -> {
                 Attempt a = refusalTarget(t, settings);
                 a.steps.add(Step.REFUSED);
                 count(a, Outcome.REFUSED);
-                remember(e, VssEvents.mentions(e, "backup in progress")
-                        ? "PrepareBackup refused: \"Backup in progress\"" : kind.description(), a);
+                remember(e, VssEvents.mentions(e, "backup in progress") ? DiagnosisText.REFUSED_BACKUP_IN_PROGRESS
+                        : kind.description(), a);
                 if (flag instanceof FlagState.Set set) {
                     flag = set.refused(t);
                 } else {

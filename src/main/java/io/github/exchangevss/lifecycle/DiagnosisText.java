@@ -9,7 +9,15 @@ final class DiagnosisText {
     private static final DateTimeFormatter TEXT_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
+    /** Evidence texts that say more than the event ID's meaning ({@link WriterEvent#description()}). */
+    static final String ABORT_IGNORED = "Abort ignored (backupInProgress already set)";
+    static final String REFUSED_BACKUP_IN_PROGRESS = "PrepareBackup refused: \"Backup in progress\"";
+
     private DiagnosisText() {}
+
+    static String aborted(boolean afterPrepare) {
+        return afterPrepare ? "Aborted snapshot successfully, after PrepareBackup" : "Aborted snapshot successfully";
+    }
 
     /** A time for the plain-words texts: to the second, as Event Viewer shows it. */
     static String at(Instant time) {
