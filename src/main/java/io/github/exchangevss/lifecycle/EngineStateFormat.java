@@ -76,7 +76,8 @@ final class EngineStateFormat {
         require(s.positions() != null && s.computers() != null && s.events() != null && s.skipped() != null,
                 "the engine state lacks positions, computers, events or skipped");
         for (Position p : s.positions()) {
-            require(p != null && p.time() != null && p.applied() != null, "a channel position without time or ranges");
+            require(p != null && p.computer() != null && p.time() != null && p.applied() != null,
+                    "a channel position without computer, time or ranges");
             for (long[] r : p.applied()) {
                 require(r.length == 2 && r[0] <= r[1], "channel of " + p.computer() + ": a record range is not [from, to]");
             }
@@ -104,11 +105,11 @@ final class EngineStateFormat {
                     && c.durations().cumulativeCounts().length == DurationHistogram.BUCKETS.length,
                     at + "the duration histogram has the wrong buckets");
             c.outcomes().values().forEach(n -> require(n != null && n >= 0, at + "a negative attempt count"));
-            for (RememberedEvent r : c.incident()) {
-                require(r != null && r.time() != null, at + "an evidence event without time");
-            }
-            for (RememberedEvent r : c.history()) {
-                require(r != null && r.time() != null, at + "an evidence event without time");
+            for (List<RememberedEvent> evidence : List.of(c.incident(), c.history())) {
+                for (RememberedEvent r : evidence) {
+                    require(r != null && r.time() != null && r.description() != null,
+                            at + "an evidence event without time or description");
+                }
             }
         }
         for (EventCount e : s.events()) {
