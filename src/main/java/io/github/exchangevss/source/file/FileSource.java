@@ -2,6 +2,7 @@ package io.github.exchangevss.source.file;
 
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.lifecycle.EventOrder;
+import io.github.exchangevss.lifecycle.VssEvents;
 import io.github.exchangevss.source.EventSink;
 import io.github.exchangevss.source.EventSource;
 import io.github.exchangevss.source.SourceError;
@@ -322,9 +323,11 @@ public final class FileSource implements EventSource {
             this.sink = sink;
         }
 
+        /** Other providers' events move only positions and clocks: their data is not kept while waiting. */
         @Override
         public void accept(EventRecord event) {
-            events.add(event);
+            events.add(VssEvents.PROVIDER.equalsIgnoreCase(event.provider()) ? event
+                    : event.toBuilder().data(List.of()).binary(null).message(null).build());
         }
 
         @Override
