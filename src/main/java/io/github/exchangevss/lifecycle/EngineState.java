@@ -16,9 +16,10 @@ public final class EngineState {
         this.state = state;
     }
 
+    /** Written as the format's records, straight into the state file: no intermediate tree under the lock. */
     @JsonValue
-    JsonNode toJson() {
-        return EngineStateFormat.write(state);
+    EngineStateFormat.State toJson() {
+        return state;
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

@@ -45,10 +45,6 @@ final class EngineStateFormat {
     /** Present only while the flag is set; {@code setter} null when that attempt was not read. */
     record Flag(Instant since, Long setter, Instant refusedAt, boolean failureWhileSet) {}
 
-    static JsonNode write(State state) {
-        return MAPPER.valueToTree(state);
-    }
-
     /** @throws IllegalArgumentException naming what is inconsistent */
     static State read(JsonNode node) {
         if (node == null || !node.isObject()) {
