@@ -53,7 +53,9 @@ public final class ExporterCollector extends Collector implements Collector.Desc
     @Override
     public List<MetricFamilySamples> collect() {
         long start = System.nanoTime();
-        List<MetricFamilySamples> families = families(engine.get(), sources.get());
+        // Sources first: an event counts as read once applied, so every event counted here is in the snapshot.
+        List<SourceStatus.Snapshot> sourceSnapshots = sources.get();
+        List<MetricFamilySamples> families = families(engine.get(), sourceSnapshots);
         families.add(new GaugeMetricFamily(SCRAPE_DURATION, SCRAPE_DURATION_HELP, (System.nanoTime() - start) / 1e9));
         return families;
     }
