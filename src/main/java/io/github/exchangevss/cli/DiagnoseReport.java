@@ -7,8 +7,6 @@ import io.github.exchangevss.lifecycle.EvidenceEvent;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.source.SourceError;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +19,7 @@ record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<FileSu
     record Computer(String computer, boolean backupInProgress, boolean stuck, Integer remediationMethod,
             String remediationAction, String remedy, String kbMethod, String diagnosis, String stuckReason,
             Instant inProgressSince, Instant lastSuccessfulBackup, Map<String, Long> attempts,
-            List<EvidenceEvent> evidence) {
+            List<EvidenceEvent> incident, List<EvidenceEvent> history) {
 
         static Computer of(ComputerSnapshot c) {
             Map<String, Long> attempts = new LinkedHashMap<>();
@@ -32,14 +30,18 @@ record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<FileSu
             return new Computer(c.computer(), c.backupInProgress(), c.stuck(), r == null ? null : r.method(),
                     r == null ? null : r.action(), r == null ? null : r.remedy(), r == null ? null : r.kbTitle(),
                     c.diagnosis(), c.stuckReason(), c.inProgressSince(), c.lastSuccessfulBackup(), attempts,
-                    oldestFirst(c));
+                    c.incident(), c.history());
         }
+    }
 
-        private static List<EvidenceEvent> oldestFirst(ComputerSnapshot c) {
-            List<EvidenceEvent> events = new ArrayList<>(c.history());
-            events.addAll(0, c.incident());
-            Collections.reverse(events);
-            return events;
+    private static void events(StringBuilder b, String title, List<EvidenceEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        b.append(title).append('\n');
+        for (EvidenceEvent e : events) {
+            b.append(e.flagSetter() ? "  * " : "    ").append(e.time()).append("  #").append(e.recordId()).append("  ")
+                    .append(e.eventId()).append("  ").append(e.description()).append('\n');
         }
     }
 
@@ -82,11 +84,9 @@ record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<FileSu
             b.append("\n  Last successful backup: ")
                     .append(c.lastSuccessfulBackup() == null ? "none in the events read" : c.lastSuccessfulBackup())
                     .append('\n');
-            b.append("  Recent events:\n");
-            for (EvidenceEvent e : c.evidence()) {
-                b.append("    ").append(e.time()).append("  #").append(e.recordId()).append("  ")
-                        .append(e.eventId()).append("  ").append(e.description()).append('\n');
-            }
+            events(b, "  This incident, newest first (* = the attempt that set the flag):", c.incident());
+            events(b, c.incident().isEmpty() ? "  Recent events, newest first:" : "  Earlier events, newest first:",
+                    c.history());
         }
         if (!errors.isEmpty()) {
             b.append("\nProblems while reading (these events were skipped; everything else was read):\n");

@@ -92,8 +92,9 @@ final class MetricsHandler implements HttpHandler {
     private void serve(HttpExchange exchange) throws IOException {
         String contentType = TextFormat.chooseContentType(exchange.getRequestHeaders().getFirst("Accept"));
         Set<String> names = requestedNames(exchange.getRequestURI().getRawQuery());
-        EngineSnapshot engine = collector.engineSnapshot();
+        // Sources first: an event counts as read once applied, so every event counted there is in the snapshot.
         List<SourceStatus.Snapshot> sources = collector.sourceSnapshots();
+        EngineSnapshot engine = collector.engineSnapshot();
         Body body = names.isEmpty()
                 ? byContentType.computeIfAbsent(contentType, Cache::new).get(stateKey(engine, sources), engine, sources)
                 : new Body(render(contentType, filter(collector.collect(engine, sources), names), null),

@@ -16,8 +16,8 @@ import java.util.Map;
  * @param attempts          attempts counted so far per outcome (every outcome present)
  * @param lastSuccessfulBackup end of the last completed attempt; null when none seen
  * @param incident          events of the current incident, from the attempt that set the flag to now, newest
- *                          first; empty when the flag is clear
- * @param history           earlier recent MSExchangeIS lifecycle events, newest first
+ *                          first (that attempt's events marked); empty when the flag is clear
+ * @param history           earlier MSExchangeIS lifecycle events, newest first
  * @param lastEventTime     time of the last event read for this computer
  */
 public record ComputerSnapshot(

@@ -3,12 +3,19 @@ package io.github.exchangevss.lifecycle;
 import io.github.exchangevss.event.EventRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns events into per-computer lifecycle state and event counts. Thread-safe: sources on several threads
@@ -20,12 +27,19 @@ import java.util.function.Supplier;
 public final class LifecycleEngine {
     /** Label value for events without a Computer field. */
     public static final String UNKNOWN_COMPUTER = "unknown";
+    /** The source of events applied without naming one (diagnose, tests). */
+    public static final String UNNAMED_SOURCE = "";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
 
     private final LifecycleSettings settings;
     private final Supplier<Instant> clock;
     private final Map<String, ComputerLifecycle> computers = new TreeMap<>();
     private final Map<EventKey, EventTally> eventCounts = new HashMap<>();
-    private final Map<String, ChannelPosition> positions = new HashMap<>();
+    private final Map<ChannelKey, AppliedRecords> positions = new HashMap<>();
+    private final Map<String, Map<SkipReason, Long>> skipped = new TreeMap<>();
+    /** Computers whose skipped lifecycle events were logged already: one line each, not one per event. */
+    private final Set<String> skipLogged = new HashSet<>();
     private Instant latestEventTime;
 
     public LifecycleEngine(LifecycleSettings settings, Supplier<Instant> clock) {
@@ -33,18 +47,31 @@ public final class LifecycleEngine {
         this.clock = Objects.requireNonNull(clock);
     }
 
+    public boolean apply(EventRecord e) {
+        return apply(UNNAMED_SOURCE, e);
+    }
+
     /**
-     * Applies one event. Returns false, changing nothing, for an event already applied: same computer and
-     * channel, a record ID not above the last one and no newer time (a re-read file, a replayed bookmark).
+     * Applies one event read by {@code source}. Returns false, changing nothing but the skipped count, for an
+     * event not above the last record applied on its computer and channel and not newer: one applied already
+     * (a re-read file, a replayed bookmark) or one that came after newer ones (an export read out of order).
      */
-    public synchronized boolean apply(EventRecord e) {
+    public synchronized boolean apply(String source, EventRecord e) {
         String computer = e.computer() == null ? UNKNOWN_COMPUTER : e.computer();
-        String channelKey = computer + "\u0000" + e.channel();
-        ChannelPosition last = positions.get(channelKey);
-        if (last != null && e.recordId() <= last.recordId() && !e.timeCreated().isAfter(last.time())) {
+        ChannelKey channel = new ChannelKey(computer, e.channel());
+        AppliedRecords applied = positions.get(channel);
+        AppliedRecords.Verdict verdict = applied == null ? AppliedRecords.Verdict.NEW
+                : applied.classify(e.recordId(), e.timeCreated());
+        if (verdict != AppliedRecords.Verdict.NEW) {
+            skip(source, computer, e, verdict == AppliedRecords.Verdict.DUPLICATE ? SkipReason.DUPLICATE
+                    : SkipReason.OUT_OF_ORDER);
             return false;
         }
-        positions.put(channelKey, new ChannelPosition(e.recordId(), e.timeCreated()));
+        if (applied == null) {
+            positions.put(channel, AppliedRecords.first(e.recordId(), e.timeCreated()));
+        } else {
+            applied.add(e.recordId(), e.timeCreated());
+        }
         if (latestEventTime == null || e.timeCreated().isAfter(latestEventTime)) {
             latestEventTime = e.timeCreated();
         }
@@ -57,12 +84,28 @@ public final class LifecycleEngine {
             eventCounts.computeIfAbsent(key, k -> new EventTally()).add(e.timeCreated());
         }
 
-        if (VssEvents.isLifecycleEvent(e)) {
+        Optional<WriterEvent> kind = lifecycleEvent(e);
+        if (kind.isPresent()) {
             ComputerLifecycle lifecycle = computers.computeIfAbsent(computer, ComputerLifecycle::new);
             lifecycle.noteEvent(e.timeCreated());
-            lifecycle.apply(e, settings);
+            lifecycle.apply(e, kind.get(), settings);
         }
         return true;
+    }
+
+    private static Optional<WriterEvent> lifecycleEvent(EventRecord e) {
+        return VssEvents.PROVIDER.equalsIgnoreCase(e.provider()) ? WriterEvent.of(e.eventId()) : Optional.empty();
+    }
+
+    private void skip(String source, String computer, EventRecord e, SkipReason reason) {
+        skipped.computeIfAbsent(source, s -> new EnumMap<>(SkipReason.class)).merge(reason, 1L, Long::sum);
+        if (lifecycleEvent(e).isPresent() && skipLogged.add(computer)) {
+            LOG.warn("{}: skipped {} event {} (record {}, {}) of {}: not newer than record {} already applied on"
+                            + " channel {}; further skipped events of this computer are only counted in"
+                            + " exchange_vss_source_events_skipped_total", source.isEmpty() ? "events" : "source " + source,
+                    reason.label().replace('_', ' '), e.eventId(), e.recordId(), e.timeCreated(), computer,
+                    positions.get(new ChannelKey(computer, e.channel())).lastRecordId(), e.channel());
+        }
     }
 
     /** The newest event time applied; null before the first event. */
@@ -79,29 +122,63 @@ public final class LifecycleEngine {
         for (ComputerLifecycle c : computers.values()) {
             states.add(c.snapshot(now, settings));
         }
+        return new EngineSnapshot(now, List.copyOf(states), eventCounts(), skippedCounts());
+    }
+
+    private List<EventCount> eventCounts() {
         List<EventCount> counts = new ArrayList<>(eventCounts.size());
         eventCounts.forEach((k, v) -> counts.add(new EventCount(k.computer, k.provider, k.eventId, k.level, v.count, v.last)));
-        counts.sort((a, b) -> {
-            int c = a.computer().compareTo(b.computer());
-            if (c == 0) c = a.provider().compareTo(b.provider());
-            return c != 0 ? c : Integer.compare(a.eventId(), b.eventId());
-        });
-        return new EngineSnapshot(now, List.copyOf(states), List.copyOf(counts));
+        counts.sort(Comparator.comparing(EventCount::computer).thenComparing(EventCount::provider)
+                .thenComparingInt(EventCount::eventId)
+                .thenComparing(EventCount::level, Comparator.nullsFirst(Comparator.naturalOrder())));
+        return List.copyOf(counts);
     }
 
-    /** The lifecycle state to persist: computers and the last record applied per computer and channel. */
+    private List<SkippedCount> skippedCounts() {
+        List<SkippedCount> out = new ArrayList<>();
+        skipped.forEach((source, byReason) -> byReason.forEach((reason, n) -> out.add(new SkippedCount(source, reason, n))));
+        return List.copyOf(out);
+    }
+
+    /** One computer's state judged at {@code now}, without judging the others. */
+    public synchronized Optional<ComputerSnapshot> snapshotAt(Instant now, String computer) {
+        return Optional.ofNullable(computers.get(computer)).map(c -> c.snapshot(now, settings));
+    }
+
+    /** Everything the engine knows, to persist: lifecycles, positions per channel and every counter it owns. */
     public synchronized EngineState exportState() {
-        return new EngineState(new TreeMap<>(computers), new TreeMap<>(positions), latestEventTime);
+        List<EngineStateFormat.Position> channels = new ArrayList<>();
+        positions.forEach((k, v) -> channels.add(new EngineStateFormat.Position(k.computer, k.channel,
+                v.lastRecordId(), v.lastTime(), v.ranges())));
+        channels.sort(Comparator.comparing(EngineStateFormat.Position::computer)
+                .thenComparing(EngineStateFormat.Position::channel, Comparator.nullsFirst(Comparator.naturalOrder())));
+        List<EngineStateFormat.Computer> lifecycles = computers.values().stream().map(LifecycleState::export).toList();
+        return new EngineState(new EngineStateFormat.State(EngineStateFormat.FORMAT, latestEventTime, channels,
+                lifecycles, eventCounts(), skippedCounts()));
     }
 
-    /** Restores state written by {@link #exportState()}; event counters start again from zero. */
-    public synchronized void importState(EngineState state) {
+    /** Restores state written by {@link #exportState()}, replacing everything; counters go on from where they were. */
+    public synchronized void importState(EngineState saved) {
+        EngineStateFormat.State state = saved.state;
         computers.clear();
-        computers.putAll(state.computers());
+        state.computers().forEach(c -> computers.put(c.computer(), LifecycleState.restore(c)));
         positions.clear();
-        positions.putAll(state.positions());
+        state.positions().forEach(p -> positions.put(new ChannelKey(p.computer(), p.channel()),
+                new AppliedRecords(p.recordId(), p.time(), p.applied())));
+        eventCounts.clear();
+        state.events().forEach(e -> {
+            EventTally tally = new EventTally();
+            tally.count = e.count();
+            tally.last = e.lastTimestamp();
+            eventCounts.put(new EventKey(e.computer(), e.provider(), e.eventId(), e.level()), tally);
+        });
+        skipped.clear();
+        state.skipped().forEach(k -> skipped.computeIfAbsent(k.source(), s -> new EnumMap<>(SkipReason.class))
+                .put(k.reason(), k.count()));
         latestEventTime = state.latestEventTime();
     }
+
+    private record ChannelKey(String computer, String channel) {}
 
     private record EventKey(String computer, String provider, int eventId, Integer level) {}
 

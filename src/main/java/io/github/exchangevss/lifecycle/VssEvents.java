@@ -29,19 +29,7 @@ public final class VssEvents {
 
     /** What the event means, after the KB's table; null for an ID the lifecycle does not use. */
     public static String describe(int eventId) {
-        return switch (eventId) {
-            case INITIALIZE_WRITER -> "Initialize VSSWriter: Information Store started, backupInProgress reset";
-            case BACKUP_START -> "Backup attempt started";
-            case VOLUME_SNAP -> "Volume snap occurring";
-            case PREPARE_REFUSED -> "PrepareBackup refused: backup in progress";
-            case PREPARED -> "Prepared for snapshot (PrepareBackup succeeded, backupInProgress set)";
-            case SNAPSHOT_FREEZE, SNAPSHOT_THAW -> "Snapshot phase";
-            case ABORT -> "Snapshot aborted";
-            case BACKUP_COMPLETE -> "OnBackupComplete: backupInProgress reset";
-            case BACKUP_SHUTDOWN -> "OnBackupShutdown: backupInProgress reset";
-            case BACKUP_FAILED -> "VSS backup operation failed (KB 930800)";
-            default -> null;
-        };
+        return WriterEvent.of(eventId).map(WriterEvent::description).orElse(null);
     }
 
     /** True when the event's inserts, message or binary data contain {@code text} (case-insensitive). */

@@ -6,12 +6,15 @@ import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.lifecycle.EventCount;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.lifecycle.Remediation;
+import io.github.exchangevss.lifecycle.SkipReason;
+import io.github.exchangevss.lifecycle.SkippedCount;
 import io.github.exchangevss.source.SourceStatus;
 import io.prometheus.client.Collector;
 import io.prometheus.client.CounterMetricFamily;
 import io.prometheus.client.GaugeMetricFamily;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +66,9 @@ public final class ExporterCollector extends Collector implements Collector.Desc
 
     @Override
     public List<MetricFamilySamples> collect() {
-        return collect(engine.get(), sources.get());
+        // Sources first: an event counts as read once applied, so every event counted there is in the snapshot.
+        List<SourceStatus.Snapshot> sourceSnapshots = sources.get();
+        return collect(engine.get(), sourceSnapshots);
     }
 
     /** The engine snapshot as served now; read once per scrape, to decide whether the rendered bytes still hold. */
@@ -100,6 +105,7 @@ public final class ExporterCollector extends Collector implements Collector.Desc
                 List.of("version", "revision"))
                 .addMetric(List.of(buildInfo.version(), buildInfo.revision()), 1));
         addSourceFamilies(families, sourceSnapshots);
+        addSkippedFamily(families, snapshot.skipped(), sourceSnapshots);
         return families;
     }
 
@@ -177,7 +183,9 @@ public final class ExporterCollector extends Collector implements Collector.Desc
                 lastSuccess.addMetric(name, seconds(computer.lastSuccessfulBackup()));
             }
             if (computer.durations() != null && computer.durations().count() > 0) {
-                lastDuration.addMetric(name, computer.durations().last());
+                if (computer.durations().last() != DurationHistogram.UNKNOWN_LAST) {
+                    lastDuration.addMetric(name, computer.durations().last());
+                }
                 durations.add(computer.durations());
             }
         }
@@ -249,6 +257,25 @@ public final class ExporterCollector extends Collector implements Collector.Desc
         families.add(errors);
         families.add(missed);
         families.add(lastEvent);
+    }
+
+    /** Every source and reason, 0 until something is skipped, so that rate() sees the first one. */
+    private static void addSkippedFamily(List<MetricFamilySamples> families, List<SkippedCount> skipped,
+            List<SourceStatus.Snapshot> sources) {
+        CounterMetricFamily family = new CounterMetricFamily(PREFIX + "source_events_skipped_total",
+                "Events the source delivered that were not applied: duplicate (applied already) or out_of_order"
+                        + " (older than the last event applied on its computer and channel).",
+                List.of("source", "reason"));
+        Map<List<String>, Long> counts = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)));
+        for (SourceStatus.Snapshot source : sources) {
+            for (SkipReason reason : SkipReason.values()) {
+                counts.put(List.of(source.name(), reason.label()), 0L);
+            }
+        }
+        skipped.forEach(k -> counts.merge(List.of(k.source(), k.reason().label()), k.count(), Long::sum));
+        counts.forEach((labels, count) -> family.addMetric(labels, count));
+        families.add(family);
     }
 
     static double seconds(Instant time) {

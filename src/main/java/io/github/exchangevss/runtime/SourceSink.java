@@ -33,8 +33,9 @@ final class SourceSink implements EventSink {
 
     @Override
     public void accept(EventRecord event) {
+        boolean applied = engine.apply(status.name(), event);
         status.eventRead(event.timeCreated());
-        if (engine.apply(event)) {
+        if (applied) {
             onChange.run();
         }
     }

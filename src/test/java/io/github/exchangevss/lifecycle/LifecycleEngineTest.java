@@ -82,7 +82,10 @@ class LifecycleEngineTest {
             assertThat(c.attempts()).containsEntry(Outcome.ABORTED, 1L).containsEntry(Outcome.REFUSED, 1L)
                     .containsEntry(Outcome.FAILED, 0L);
             assertThat(c.diagnosis()).contains("aborted after PrepareBackup");
-            assertThat(c.incident()).extracting(EvidenceEvent::eventId).startsWith(PREPARE_REFUSED, BACKUP_START, ABORT, PREPARED);
+            assertThat(c.incident()).extracting(EvidenceEvent::eventId, EvidenceEvent::flagSetter).containsExactly(
+                    tuple(PREPARE_REFUSED, false), tuple(BACKUP_START, false), tuple(ABORT, true), tuple(PREPARED, true),
+                    tuple(VOLUME_SNAP, true), tuple(BACKUP_START, true));
+            assertThat(c.history()).isEmpty();
         }
 
         @Test

@@ -1,6 +1,8 @@
 package io.github.exchangevss.source.file;
 
 import io.github.exchangevss.event.EventRecord;
+import io.github.exchangevss.lifecycle.EventOrder;
+import io.github.exchangevss.lifecycle.VssEvents;
 import io.github.exchangevss.source.EventSink;
 import io.github.exchangevss.source.EventSource;
 import io.github.exchangevss.source.SourceError;
@@ -120,11 +122,17 @@ public final class FileSource implements EventSource {
                 missingReported = false;
                 sink.up(true);
                 carryOverRenamedFiles(current);
+                // A one-shot read of several files applies their events in order, as diagnose does: exports
+                // named out of time order would otherwise be skipped as out of order.
+                OrderingSink ordered = follow || current.size() < 2 ? null : new OrderingSink(sink);
                 for (Path file : current) {
                     if (isClosed()) {
                         return;
                     }
-                    readFile(file, sink);
+                    readFile(file, ordered == null ? sink : ordered);
+                }
+                if (ordered != null) {
+                    ordered.deliver();
                 }
             }
         } while (follow && !closed.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
@@ -295,6 +303,58 @@ public final class FileSource implements EventSource {
     }
 
     private record SourceKey(String channel, String computer) {}
+
+    /** Holds a one-shot read's events and its last checkpoint until every file is read. */
+    private final class OrderingSink implements EventSink {
+        private final EventSink sink;
+        private final List<EventRecord> events = new ArrayList<>();
+        private String checkpoint;
+
+        OrderingSink(EventSink sink) {
+            this.sink = sink;
+        }
+
+        /** Other providers' events move only positions and clocks: their data is not kept while waiting. */
+        @Override
+        public void accept(EventRecord event) {
+            events.add(VssEvents.PROVIDER.equalsIgnoreCase(event.provider()) ? event
+                    : event.toBuilder().data(List.of()).binary(null).message(null).build());
+        }
+
+        @Override
+        public void checkpoint(String position) {
+            checkpoint = position;
+        }
+
+        @Override
+        public void error(SourceError error) {
+            sink.error(error);
+        }
+
+        @Override
+        public void up(boolean up) {
+            sink.up(up);
+        }
+
+        @Override
+        public void missed(long count) {
+            sink.missed(count);
+        }
+
+        /** Stops at close, without the checkpoint: what was not delivered is read again next time. */
+        void deliver() {
+            for (EventRecord event : EventOrder.sort(events)) {
+                if (isClosed()) {
+                    return;
+                }
+                sink.accept(event);
+            }
+            events.clear();
+            if (checkpoint != null) {
+                sink.checkpoint(checkpoint);
+            }
+        }
+    }
 
     /** What is known about one file between polls. */
     private static final class TrackedFile {
