@@ -86,6 +86,42 @@ class MonitoringContentTest {
         assertThat(result.output()).contains("SUCCESS").doesNotContain("FAILED");
     }
 
+    /**
+     * One receiver per alert, so each receiver hears of an incident once: the page only for critical, Method 3's
+     * stuck warning for the backup team, Method 1 for the low-noise channel. Checked with amtool's router.
+     */
+    @Test
+    void alertmanagerExampleRoutesEachAlertToOneReceiver() throws Exception {
+        String amtool = requireTool("amtool", "prometheus-alertmanager").toString();
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("alertname=ExchangeVssBackupStuck severity=critical method=2", "on-call-pager");
+        expected.put("alertname=ExchangeVssBackupStuck severity=critical method=3", "on-call-pager");
+        expected.put("alertname=ExchangeVssExporterDown severity=critical", "on-call-pager");
+        expected.put("alertname=ExchangeVssBackupStuck severity=warning method=2", "exchange-team");
+        expected.put("alertname=ExchangeVssBackupStuck severity=warning method=3", "backup-team");
+        expected.put("alertname=ExchangeVssBackupProgramCleanupMissing severity=warning method=3", "exchange-team");
+        expected.put("alertname=ExchangeVssBackupRefused severity=warning", "exchange-team");
+        expected.put("alertname=ExchangeVssBackupRunningRefusal severity=info method=1", "exchange-info");
+        for (JsonNode rule : rules()) {
+            if (rule.has("alert")) {
+                String severity = rule.at("/labels/severity").asText();
+                expected.putIfAbsent("alertname=" + rule.path("alert").asText() + " severity=" + severity,
+                        switch (severity) {
+                            case "critical" -> "on-call-pager";
+                            case "info" -> "exchange-info";
+                            default -> "exchange-team";
+                        });
+            }
+        }
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            List<String> command = new ArrayList<>(List.of(amtool, "config", "routes", "test",
+                    "--config.file=" + ALERTMANAGER, "--verify.receivers=" + e.getValue()));
+            command.addAll(List.of(e.getKey().split(" ")));
+            ToolResult result = run(command);
+            assertThat(result.exitCode()).as(e.getKey() + " -> " + e.getValue() + ": " + result.output()).isZero();
+        }
+    }
+
     @Nested
     class Dashboard {
         @Test
