@@ -24,6 +24,7 @@ public record ExporterConfig(
         HttpSettings http,
         Path storagePath,
         String logLevel,
+        String logFormat,
         LifecycleSettings lifecycle,
         List<String> sources,
         boolean follow,
@@ -31,12 +32,14 @@ public record ExporterConfig(
         Map<String, WindowsSourceConfig> windows) {
 
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
+    public static final Set<String> LOG_FORMATS = Set.of("logfmt", "json");
 
     public static final String LISTEN_ADDRESS = "web.listen-address";
     public static final String TELEMETRY_PATH = "web.telemetry-path";
     public static final String WEB_CONFIG_FILE = "web.config.file";
     public static final String STORAGE_PATH = "storage.path";
     public static final String LOG_LEVEL = "log.level";
+    public static final String LOG_FORMAT = "log.format";
     public static final String ACTIVE_TIMEOUT = "backup.active-timeout";
     public static final String STUCK_AFTER = "backup.stuck-after";
     public static final String SOURCES = "source.inputs";
@@ -54,7 +57,7 @@ public record ExporterConfig(
     public static final String WINDOWS_BACKOFF_MAX = "source.windows.backoff.max";
 
     public static final Set<String> KEYS = Set.of(LISTEN_ADDRESS, TELEMETRY_PATH, WEB_CONFIG_FILE, STORAGE_PATH,
-            LOG_LEVEL, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL, WINDOWS_CHANNELS, WINDOWS_QUERIES,
+            LOG_LEVEL, LOG_FORMAT, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL, WINDOWS_CHANNELS, WINDOWS_QUERIES,
             WINDOWS_SERVER, WINDOWS_USERNAME, WINDOWS_PASSWORD_FILE, WINDOWS_PASSWORD_ENV, WINDOWS_LOOKBACK,
             WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX);
 
@@ -87,11 +90,15 @@ public record ExporterConfig(
         if (!LOG_LEVELS.contains(level)) {
             throw new ConfigException(v.where(LOG_LEVEL) + ": '" + level + "' is not one of debug, info, warn, error");
         }
+        String logFormat = v.string(LOG_FORMAT, "logfmt").toLowerCase(Locale.ROOT);
+        if (!LOG_FORMATS.contains(logFormat)) {
+            throw new ConfigException(v.where(LOG_FORMAT) + ": '" + logFormat + "' is not one of logfmt, json");
+        }
         LifecycleSettings lifecycle = new LifecycleSettings(
                 v.duration(ACTIVE_TIMEOUT, Durations.format(defaultLifecycle.activeTimeout())),
                 v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
         List<String> sources = sources(v);
-        return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, lifecycle, sources,
+        return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, logFormat, lifecycle, sources,
                 v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources));
     }
 

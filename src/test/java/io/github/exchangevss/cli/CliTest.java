@@ -158,6 +158,22 @@ class CliTest {
             assertThat(run.err()).contains("diagnoze");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"diagnos", "diagnoze", "dignose"})
+        void aMistypedCommandSuggestsTheRightOne(String typo) {
+            Run run = cli(typo, "app.xml");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("'" + typo + "'", "Did you mean", "diagnose")
+                    .doesNotContain("Usage: exchange-vss-exporter serve");
+        }
+
+        @Test
+        void unknownLogFormat() {
+            Run run = serve("--log.format=xml");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--log.format", "xml", "logfmt, json");
+        }
+
         @Test
         void demoChecksItsFlagsToo() {
             Run run = cli("demo", "--web.listen-address=nowhere");
@@ -247,7 +263,19 @@ class CliTest {
         void printsTheProjectVersion() throws IOException {
             Run run = cli("--version");
             assertThat(run.exitCode()).isZero();
-            assertThat(run.out()).startsWith("exchange-vss-exporter " + pomVersion());
+            assertThat(run.out()).startsWith("exchange-vss-exporter, version " + pomVersion() + " (branch: ");
+        }
+
+        /** As the Prometheus exporters print it: the build on the first lines, then the runtime. */
+        @Test
+        void printsTheBuildAndTheRuntimeOnSeveralLines() {
+            List<String> lines = cli("--version").out().lines().toList();
+            assertThat(lines).hasSize(5);
+            assertThat(lines.get(0)).matches("exchange-vss-exporter, version \\S+ \\(branch: \\S+, revision: \\S+\\)");
+            assertThat(lines.get(1)).matches("  build user: +\\S+@\\S+");
+            assertThat(lines.get(2)).matches("  build date: +\\S+");
+            assertThat(lines.get(3)).startsWith("  java version:").contains(System.getProperty("java.version"));
+            assertThat(lines.get(4)).startsWith("  platform:").endsWith("/" + System.getProperty("os.arch"));
         }
 
         /** The version the build was given, read from the POM rather than from the code that reports it. */
@@ -257,6 +285,36 @@ class CliTest {
                     .matcher(pom);
             assertThat(m.find()).as("project version in pom.xml").isTrue();
             return m.group(1);
+        }
+    }
+
+    @Nested
+    class Help {
+        /** Each command's summary in the command list is whole sentences, however the description is wrapped. */
+        @Test
+        void commandSummariesAreWholeSentences() {
+            String help = cli("--help").out();
+            String commands = help.substring(help.indexOf("Commands:") + "Commands:".length());
+            Matcher summary = Pattern.compile("(?m)^  (\\w+) +(.+(?:\\n {14}.+)*)").matcher(commands);
+            List<String> names = new ArrayList<>();
+            while (summary.find()) {
+                names.add(summary.group(1));
+                assertThat(summary.group(2).replaceAll("\\s+", " ")).as(summary.group(1) + " summary").endsWith(".");
+            }
+            assertThat(names).containsExactly("serve", "diagnose", "demo", "evtx");
+        }
+
+        @Test
+        void eachCommandShowsItsOwnThresholdDefaults() {
+            String demo = cli("demo", "--help").out().replaceAll("\\s+", " ");
+            assertThat(demo).contains("still running (default: 15s)", "is stuck (default: 10m)");
+            String serve = cli("serve", "--help").out().replaceAll("\\s+", " ");
+            assertThat(serve).contains("still running (default: 30m)", "is stuck (default: 6h)");
+        }
+
+        @Test
+        void showsTheLogFormat() {
+            assertThat(cli("serve", "--help").out()).contains("--log.format=FORMAT", "logfmt or json");
         }
     }
 
