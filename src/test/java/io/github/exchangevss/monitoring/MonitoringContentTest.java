@@ -135,6 +135,28 @@ class MonitoringContentTest {
             assertThat(dashboard.at("/templating/list/0/current/value").asText()).isEqualTo("${DS_PROMETHEUS}");
         }
 
+        /**
+         * At the schema of current Grafana (12.2 and later write 42), so Grafana does not migrate it on load, and with
+         * the table options of that schema: {@code custom.cellOptions}, not the deprecated {@code custom.displayMode}
+         * nor the panel-level {@code options.footer}.
+         */
+        @Test
+        void usesTheCurrentSchemaAndTableOptions() throws IOException {
+            JsonNode dashboard = dashboard();
+            assertThat(dashboard.path("schemaVersion").asInt()).isEqualTo(42);
+            for (JsonNode panel : panels(dashboard)) {
+                if (!panel.path("type").asText().equals("table")) {
+                    continue;
+                }
+                String title = panel.path("title").asText();
+                assertThat(panel.at("/fieldConfig/defaults/custom").has("displayMode")).as(title).isFalse();
+                assertThat(panel.at("/fieldConfig/defaults/custom/cellOptions/type").asText()).as(title).isNotBlank();
+                assertThat(panel.at("/fieldConfig/overrides").findValuesAsText("id")).as(title)
+                        .doesNotContain("custom.displayMode");
+                assertThat(panel.path("options").has("footer")).as(title + " options.footer").isFalse();
+            }
+        }
+
         @Test
         void everyPanelHasDataSourceQueryAndUnit() throws IOException {
             for (JsonNode panel : panels(dashboard())) {
