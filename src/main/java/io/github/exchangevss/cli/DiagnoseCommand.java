@@ -8,6 +8,7 @@ import io.github.exchangevss.config.ConfigException;
 import io.github.exchangevss.config.Durations;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
+import io.github.exchangevss.lifecycle.EventCounting;
 import io.github.exchangevss.lifecycle.EventOrder;
 import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
@@ -81,8 +82,9 @@ final class DiagnoseCommand implements Callable<Integer> {
                     if (logClock == null || e.timeCreated().isAfter(logClock)) {
                         logClock = e.timeCreated();
                     }
-                    // Only the VSS writer's events are kept: an exported Application log can be large.
-                    if (VssEvents.isLifecycleEvent(e)) {
+                    // Only the writers' events are kept: an exported Application log can be large. MSExchangeRepl
+                    // events tell an Exchange 2013 or later writer, which the KB's lifecycle does not follow.
+                    if (VssEvents.isLifecycleEvent(e) || EventCounting.REPLICATION_PROVIDER.equalsIgnoreCase(e.provider())) {
                         lifecycleEvents.add(e);
                     }
                 }

@@ -25,7 +25,7 @@ final class ExporterServer {
     static int run(ExporterConfig config, List<String> sources, SourceFactory factory) throws IOException {
         Logger log = LoggerFactory.getLogger(ExporterServer.class);
         BuildInfo buildInfo = BuildInfo.fromClasspath();
-        LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), Instant::now);
+        LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), config.eventCounting(), Instant::now);
         ExporterRuntime runtime = new ExporterRuntime(engine, Optional.ofNullable(config.storagePath()).map(StateStore::new));
         ExporterCollector collector = new ExporterCollector(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
         StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo);

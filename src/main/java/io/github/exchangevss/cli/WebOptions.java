@@ -6,6 +6,7 @@ import io.github.exchangevss.config.Durations;
 import io.github.exchangevss.http.HttpSettings;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +52,16 @@ final class WebOptions {
             description = "A set backupInProgress flag with no progress for this long is stuck (default: ${DEFAULT-VALUE}).")
     String stuckAfter;
 
+    @Option(names = "--" + EVENTS_PROVIDERS, paramLabel = "PROVIDER", split = ",",
+            description = "Providers whose events are counted per ID, repeatable: MSExchangeIS, MSExchangeRepl (the"
+                    + " writer of Exchange 2013 and later), ESE, VSS (default: MSExchangeIS,MSExchangeRepl).")
+    List<String> eventProviders;
+
+    @Option(names = "--" + EVENTS_MAX_SERIES, paramLabel = "N",
+            description = "Most event count series (computer, provider, ID, level); events of further series are not"
+                    + " counted (default: 5000).")
+    String eventsMaxSeries;
+
     /** The command this is mixed into: whether a flag was given, since the per-command defaults fill in the rest. */
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
@@ -63,6 +74,8 @@ final class WebOptions {
         putIfGiven(flags, STORAGE_PATH, storagePath);
         putIfGiven(flags, LOG_LEVEL, logLevel);
         putIfGiven(flags, LOG_FORMAT, logFormat);
+        putIfGiven(flags, EVENTS_PROVIDERS, eventProviders);
+        putIfGiven(flags, EVENTS_MAX_SERIES, eventsMaxSeries);
         ParseResult given = command.commandLine().getParseResult();
         if (given.hasMatchedOption("--" + ACTIVE_TIMEOUT)) {
             flags.put(ACTIVE_TIMEOUT, activeTimeout);

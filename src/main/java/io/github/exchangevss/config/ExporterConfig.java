@@ -4,6 +4,7 @@ import com.sun.jna.Platform;
 import io.github.exchangevss.http.HttpSettings;
 import io.github.exchangevss.http.WebConfig;
 import io.github.exchangevss.http.WebConfigException;
+import io.github.exchangevss.lifecycle.EventCounting;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.source.windows.WindowsSourceConfig;
 import java.net.InetSocketAddress;
@@ -29,7 +30,8 @@ public record ExporterConfig(
         List<String> sources,
         boolean follow,
         Duration pollInterval,
-        Map<String, WindowsSourceConfig> windows) {
+        Map<String, WindowsSourceConfig> windows,
+        EventCounting eventCounting) {
 
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
     public static final Set<String> LOG_FORMATS = Set.of("logfmt", "json");
@@ -55,11 +57,13 @@ public record ExporterConfig(
     public static final String WINDOWS_LOOKBACK = "source.windows.lookback";
     public static final String WINDOWS_BACKOFF_INITIAL = "source.windows.backoff.initial";
     public static final String WINDOWS_BACKOFF_MAX = "source.windows.backoff.max";
+    public static final String EVENTS_PROVIDERS = "events.providers";
+    public static final String EVENTS_MAX_SERIES = "events.max-series";
 
     public static final Set<String> KEYS = Set.of(LISTEN_ADDRESS, TELEMETRY_PATH, WEB_CONFIG_FILE, STORAGE_PATH,
             LOG_LEVEL, LOG_FORMAT, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL, WINDOWS_CHANNELS, WINDOWS_QUERIES,
             WINDOWS_SERVER, WINDOWS_USERNAME, WINDOWS_PASSWORD_FILE, WINDOWS_PASSWORD_ENV, WINDOWS_LOOKBACK,
-            WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX);
+            WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX, EVENTS_PROVIDERS, EVENTS_MAX_SERIES);
 
     /**
      * @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only
@@ -99,7 +103,24 @@ public record ExporterConfig(
                 v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
         List<String> sources = sources(v);
         return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, logFormat, lifecycle, sources,
-                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources));
+                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources), eventCounting(v));
+    }
+
+    /** The providers counted per event ID (default MSExchangeIS and MSExchangeRepl) and the series limit. */
+    private static EventCounting eventCounting(ConfigValues v) throws ConfigException {
+        List<String> names = v.strings(EVENTS_PROVIDERS);
+        Set<String> providers;
+        try {
+            providers = names.isEmpty() ? EventCounting.DEFAULTS.providers() : EventCounting.canonicalNames(names);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.where(EVENTS_PROVIDERS) + ": " + e.getMessage());
+        }
+        String limit = v.string(EVENTS_MAX_SERIES, Integer.toString(EventCounting.DEFAULTS.maxSeries()));
+        try {
+            return new EventCounting(providers, Integer.parseInt(limit.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.where(EVENTS_MAX_SERIES) + ": '" + limit + "' is not a positive whole number");
+        }
     }
 
     /**

@@ -22,14 +22,22 @@ public final class LifecycleEngine {
     public static final String UNKNOWN_COMPUTER = "unknown";
 
     private final LifecycleSettings settings;
+    private final EventCounting counting;
     private final Supplier<Instant> clock;
     private final Map<String, ComputerLifecycle> computers = new TreeMap<>();
     private final Map<EventKey, EventTally> eventCounts = new HashMap<>();
     private final Map<String, ChannelPosition> positions = new HashMap<>();
     private Instant latestEventTime;
 
+    private long uncountedEvents;
+
     public LifecycleEngine(LifecycleSettings settings, Supplier<Instant> clock) {
+        this(settings, EventCounting.DEFAULTS, clock);
+    }
+
+    public LifecycleEngine(LifecycleSettings settings, EventCounting counting, Supplier<Instant> clock) {
         this.settings = Objects.requireNonNull(settings);
+        this.counting = Objects.requireNonNull(counting);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -49,12 +57,22 @@ public final class LifecycleEngine {
             latestEventTime = e.timeCreated();
         }
 
-        // Only the writer's provider is counted per event ID: an exported Application log holds hundreds of
-        // providers and IDs, and series for all of them would say nothing about backups.
-        if (VssEvents.PROVIDER.equalsIgnoreCase(e.provider())) {
-            // One series whatever the spelling: provider names are case-insensitive in Windows.
-            EventKey key = new EventKey(computer, VssEvents.PROVIDER, e.eventId(), e.level());
-            eventCounts.computeIfAbsent(key, k -> new EventTally()).add(e.timeCreated());
+        // Only the writer-related providers are counted per event ID, up to a number of series: an exported
+        // Application log holds hundreds of providers and IDs, and series for all of them say nothing about backups.
+        // One series whatever the spelling: provider names are case-insensitive in Windows.
+        String provider = counting.counted(e.provider());
+        if (provider != null) {
+            EventKey key = new EventKey(computer, provider, e.eventId(), e.level());
+            EventTally tally = eventCounts.get(key);
+            if (tally == null && eventCounts.size() < counting.maxSeries()) {
+                tally = new EventTally();
+                eventCounts.put(key, tally);
+            }
+            if (tally == null) {
+                uncountedEvents++;
+            } else {
+                tally.add(e.timeCreated());
+            }
         }
 
         if (VssEvents.isLifecycleEvent(e)) {
@@ -63,6 +81,11 @@ public final class LifecycleEngine {
             lifecycle.apply(e, settings);
         }
         return true;
+    }
+
+    /** Events of a counted provider left uncounted because the series limit was reached. */
+    public synchronized long uncountedEvents() {
+        return uncountedEvents;
     }
 
     /** The newest event time applied; null before the first event. */

@@ -4,6 +4,7 @@ import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import io.github.exchangevss.lifecycle.DurationHistogram;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.lifecycle.EventCount;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.source.SourceStatus;
@@ -77,7 +78,8 @@ public final class ExporterCollector extends Collector implements Collector.Desc
 
     private static void addEventFamilies(List<MetricFamilySamples> families, List<EventCount> events) {
         CounterMetricFamily total = new CounterMetricFamily(PREFIX + "events_total",
-                "MSExchangeIS events read, by computer, provider, event ID and Windows level (0 when the event has none).",
+                "Writer-related events read (providers of --events.providers), by computer, provider, event ID and"
+                        + " Windows level (0 when the event has none).",
                 List.of("computer", "provider", "event_id", "level"));
         // One event ID can be logged at several levels; its last time is the newest over all of them.
         Map<List<String>, Instant> lastTimes = new LinkedHashMap<>();
@@ -96,6 +98,12 @@ public final class ExporterCollector extends Collector implements Collector.Desc
         lastTimes.forEach((labels, time) -> last.addMetric(labels, seconds(time)));
         families.add(total);
         families.add(last);
+        GaugeMetricFamily writers = new GaugeMetricFamily(PREFIX + "writer_info",
+                "1 for each Exchange VSS writer whose events the computer logged: information_store (MSExchangeIS,"
+                        + " followed through KB 910250) or replication_service (MSExchangeRepl, Exchange 2013 on: counted only).",
+                List.of("computer", "writer"));
+        ExchangeWriters.seen(events).forEach((computer, seen) -> seen.forEach(w -> writers.addMetric(List.of(computer, w), 1)));
+        families.add(writers);
     }
 
     private static void addComputerFamilies(List<MetricFamilySamples> families, List<ComputerSnapshot> computers) {

@@ -168,6 +168,20 @@ class CliTest {
         }
 
         @Test
+        void unknownEventProvider() {
+            Run run = serve("--events.providers=MSExchangeIS,Outlook");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--events.providers", "'Outlook' is not one of MSExchangeIS, MSExchangeRepl, ESE, VSS");
+        }
+
+        @Test
+        void eventSeriesLimitThatIsNoNumber() {
+            Run run = serve("--events.max-series=lots");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--events.max-series", "lots");
+        }
+
+        @Test
         void unknownLogFormat() {
             Run run = serve("--log.format=xml");
             assertThat(run.exitCode()).isEqualTo(2);
