@@ -6,6 +6,7 @@ import io.github.exchangevss.http.WebConfig;
 import io.github.exchangevss.http.WebConfigException;
 import io.github.exchangevss.lifecycle.EventCounting;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
+import io.github.exchangevss.lifecycle.VssEvents;
 import io.github.exchangevss.source.windows.WindowsSourceConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The resolved options of {@code serve} and {@code demo}: flags over {@code --config.file} over defaults,
@@ -102,8 +104,20 @@ public record ExporterConfig(
                 v.duration(ACTIVE_TIMEOUT, Durations.format(defaultLifecycle.activeTimeout())),
                 v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
         List<String> sources = sources(v);
+        EventCounting counting = eventCounting(v);
         return new ExporterConfig(http, v.path(STORAGE_PATH, defaultStoragePath), level, logFormat, lifecycle, sources,
-                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources), eventCounting(v));
+                v.bool(FOLLOW, false), v.duration(POLL_INTERVAL, "1s"), windows(v, sources, counting), counting);
+    }
+
+    /**
+     * The live log's default subscription: the Information Store writer, whose events move the lifecycle, and every
+     * counted provider, so that an Exchange 2013 writer's MSExchangeRepl events reach the exporter too.
+     */
+    static List<String> defaultQueries(EventCounting counting) {
+        Set<String> providers = new TreeSet<>(counting.providers());
+        providers.add(VssEvents.PROVIDER);
+        return List.of("*[System[Provider[" + String.join(" or ", providers.stream().map(p -> "@Name='" + p + "'").toList())
+                + "]]]");
     }
 
     /** The providers counted per event ID (default MSExchangeIS and MSExchangeRepl) and the series limit. */
@@ -161,7 +175,8 @@ public record ExporterConfig(
      * The live-log settings of each {@code windows} and {@code windows:HOST} source, by spec. Credentials belong
      * to the remote hosts only: the local log is read as the service account.
      */
-    private static Map<String, WindowsSourceConfig> windows(ConfigValues v, List<String> specs) throws ConfigException {
+    private static Map<String, WindowsSourceConfig> windows(ConfigValues v, List<String> specs, EventCounting counting)
+            throws ConfigException {
         List<String> channels = v.strings(WINDOWS_CHANNELS);
         List<String> queries = v.strings(WINDOWS_QUERIES);
         String username = v.string(WINDOWS_USERNAME, null);
@@ -189,7 +204,7 @@ public record ExporterConfig(
             try {
                 configs.put(spec, new WindowsSourceConfig(
                         channels.isEmpty() ? WindowsSourceConfig.DEFAULT_CHANNELS : channels,
-                        queries.isEmpty() ? WindowsSourceConfig.DEFAULT_QUERIES : queries, server,
+                        queries.isEmpty() ? defaultQueries(counting) : queries, server,
                         credentials ? username : null, credentials ? passwordFile : null,
                         credentials ? passwordEnv : null, lookback, initial, max));
             } catch (IllegalArgumentException e) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns events into per-computer lifecycle state and event counts. Thread-safe: sources on several threads
@@ -18,6 +20,7 @@ import java.util.function.Supplier;
  * ({@link #latestEventTime()}) when replaying exported files.
  */
 public final class LifecycleEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
     /** Label value for events without a Computer field. */
     public static final String UNKNOWN_COMPUTER = "unknown";
 
@@ -69,7 +72,10 @@ public final class LifecycleEngine {
                 eventCounts.put(key, tally);
             }
             if (tally == null) {
-                uncountedEvents++;
+                if (uncountedEvents++ == 0) {
+                    LOG.warn("exchange_vss_events_total has reached --events.max-series ({} series): events of new"
+                            + " series are no longer counted; the lifecycle is not affected", counting.maxSeries());
+                }
             } else {
                 tally.add(e.timeCreated());
             }
