@@ -16,7 +16,6 @@ import io.github.exchangevss.scenario.KbLog;
 import io.github.exchangevss.scenario.WevtutilXml;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -482,11 +481,6 @@ class MonitoringStackIT {
         return out.toString();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
