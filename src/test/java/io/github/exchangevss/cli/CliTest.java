@@ -326,6 +326,19 @@ class CliTest {
             assertThat(serve).contains("still running (default: 30m)", "is stuck (default: 6h)");
         }
 
+        /** The defaults shown by help must not count as given flags: the configuration file would lose to them. */
+        @Test
+        void helpDefaultsAreNotTakenForGivenFlags() {
+            DemoCommand demo = new DemoCommand();
+            picocli.CommandLine command = new picocli.CommandLine(demo)
+                    .setDefaultValueProvider(WebOptions.lifecycleDefaults(io.github.exchangevss.source.demo.DemoSource.LIFECYCLE));
+            command.parseArgs("--backup.stuck-after=2h");
+            Map<String, Object> flags = new java.util.HashMap<>();
+            demo.web.putGiven(flags);
+            assertThat(demo.web.activeTimeout).as("the field holds the shown default").isEqualTo("15s");
+            assertThat(flags).containsEntry(ExporterConfig.STUCK_AFTER, "2h").doesNotContainKey(ExporterConfig.ACTIVE_TIMEOUT);
+        }
+
         @Test
         void showsTheLogFormat() {
             assertThat(cli("serve", "--help").out()).contains("--log.format=FORMAT", "logfmt or json");
