@@ -18,9 +18,10 @@ import picocli.CommandLine.Mixin;
 
 /** The exporter on its built-in scenario: nothing to set up, the incidents last long enough for the shipped alerts. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the exporter on a built-in scenario of four fictional Exchange servers.",
-                "One is healthy, one needs KB 910250 Method 2, one Method 3, and one is refused while its running",
-                "backup continues (Method 1) until that backup completes.",
+        description = {"Run the exporter on a built-in scenario of five fictional Exchange servers.",
+                "One is healthy, one needs KB 910250 Method 2, one Method 3, one is refused while its running",
+                "backup continues (Method 1) until that backup completes, and one runs Exchange 2013 or later, whose",
+                "writer logs as MSExchangeRepl.",
                 "Backups run in compressed time, a few seconds each, so the thresholds default to 15s and 10m; the",
                 "stuck servers stay stuck for 13 minutes, long enough for the shipped alert rules to fire, and the",
                 "scenario loops every 15 minutes.",

@@ -4,6 +4,7 @@ import static io.github.exchangevss.lifecycle.VssEvents.*;
 
 import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
+import io.github.exchangevss.lifecycle.EventCounting;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.source.EventSink;
 import io.github.exchangevss.source.EventSource;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The built-in demo: four fictional Exchange servers replaying the KB 910250 situations, looping every
+ * The built-in demo: five fictional Exchange servers replaying the KB 910250 situations, looping every
  * {@link #LOOP}. Backups run in compressed time (a few seconds each, hence the thresholds of {@link #LIFECYCLE}),
  * while the incidents are held in real time, long enough for the shipped alert rules' {@code for:} durations:
  * <ul>
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  *   <li>EXCH02: a backup aborted after PrepareBackup, then refused: stuck, Method 2, until a store restart at 13 min;</li>
  *   <li>EXCH03: a backup that never calls the cleanup APIs, then "Abort ignored" and a refusal: stuck, Method 3,
  *       until a store restart at 13 min;</li>
- *   <li>EXCH04: a second backup refused while the first still runs (Method 1), then the first completes; twice.</li>
+ *   <li>EXCH04: a second backup refused while the first still runs (Method 1), then the first completes; twice;</li>
+ *   <li>EXCH05: Exchange 2013 or later, whose writer logs as MSExchangeRepl: counted, not judged, one 2034 error.</li>
  * </ul>
  */
 public final class DemoSource implements EventSource {
@@ -37,12 +39,19 @@ public final class DemoSource implements EventSource {
     /** When the stuck servers are restarted: they stay stuck from their refusal (within 30 s) until then. */
     static final int STORE_RESTART_SECOND = 780;
 
+    /** MSExchangeRepl events of a backup on EXCH05, and the writer error the alert rules watch. */
+    private static final int[] REPLICATION_WRITER_IDS = {2021, 2023, 2110};
+    private static final int REPLICATION_WRITER_ERROR = 2034;
     private static final String ABORTED_OK = "Exchange VSS Snapshot has aborted snapshot successfully";
     private static final String ABORT_IGNORED = "Abort ignored";
     private static final byte[] BACKUP_IN_PROGRESS = "Backup in progress.\0".getBytes(StandardCharsets.US_ASCII);
 
     /** One event of the loop, {@code atSecond} script seconds after the loop started. */
-    record Step(int atSecond, String server, int eventId, String insert) {}
+    record Step(int atSecond, String server, String provider, int eventId, String insert) {
+        Step(int atSecond, String server, int eventId, String insert) {
+            this(atSecond, server, PROVIDER, eventId, insert);
+        }
+    }
 
     static final List<Step> SCRIPT = script();
 
@@ -76,6 +85,14 @@ public final class DemoSource implements EventSource {
         for (int start : new int[] {10, 400}) {
             overlap(s, start, "EXCH04");
         }
+
+        // Exchange 2013 or later: the writer logs as MSExchangeRepl, which the exporter counts but does not judge.
+        for (int start : new int[] {40, 340, 640}) {
+            for (int i = 0; i < REPLICATION_WRITER_IDS.length; i++) {
+                s.add(new Step(start + i, "EXCH05", EventCounting.REPLICATION_PROVIDER, REPLICATION_WRITER_IDS[i], null));
+            }
+        }
+        s.add(new Step(50, "EXCH05", EventCounting.REPLICATION_PROVIDER, REPLICATION_WRITER_ERROR, null));
         s.sort(Comparator.comparingInt(Step::atSecond));
         return List.copyOf(s);
     }
@@ -134,11 +151,12 @@ public final class DemoSource implements EventSource {
     EventRecord event(Step step, Instant time) {
         String computer = step.server() + DOMAIN;
         long recordId = recordIds.merge(computer, 1L, Long::sum) + 1000;
-        boolean error = step.eventId() == PREPARE_REFUSED;
-        EventRecord.Builder b = EventRecord.builder().channel("Application").provider(PROVIDER)
-                .eventId(step.eventId()).qualifiers(error ? 49152 : 16384).level(error ? 2 : 4).task(8)
+        boolean refusal = step.provider().equals(PROVIDER) && step.eventId() == PREPARE_REFUSED;
+        boolean error = refusal || step.eventId() == REPLICATION_WRITER_ERROR;
+        EventRecord.Builder b = EventRecord.builder().channel("Application").provider(step.provider())
+                .eventId(step.eventId()).qualifiers(error ? 49152 : 16384).level(error ? 2 : 4).task(step.provider().equals(PROVIDER) ? 8 : null)
                 .timeCreated(time).recordId(recordId).computer(computer);
-        if (error) {
+        if (refusal) {
             b.data(List.of(EventData.unnamed("0x50d"))).binary(BACKUP_IN_PROGRESS)
                     .message("Error code 0x50d when preparing for backup.");
         } else if (step.insert() != null) {

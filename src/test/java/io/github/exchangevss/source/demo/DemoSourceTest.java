@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.exchangevss.config.Durations;
 import io.github.exchangevss.lifecycle.ComputerSnapshot;
+import io.github.exchangevss.lifecycle.EventCount;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.Remediation;
 import java.nio.file.Path;
@@ -32,6 +34,8 @@ class DemoSourceTest {
 
     /** The state of each demo computer at each second of the loop. */
     private static final List<TreeMap<String, ComputerSnapshot>> SECONDS = new ArrayList<>();
+    /** The event counts at the loop's end. */
+    private static List<EventCount> lastEvents;
 
     @BeforeAll
     static void replayOneLoop() {
@@ -50,6 +54,7 @@ class DemoSourceTest {
             SECONDS.add(states);
         }
         assertThat(next).as("every step inside the loop").isEqualTo(DemoSource.SCRIPT.size());
+        lastEvents = engine.snapshotAt(start.plus(DemoSource.LOOP)).events();
     }
 
     @Test
@@ -80,6 +85,14 @@ class DemoSourceTest {
         assertThat(SECONDS.get(SECONDS.size() - 1).get("EXCH04").backupInProgress()).isFalse();
         assertThat(firstSecond("EXCH01", ComputerSnapshot::backupInProgress)).isNotNegative();
         assertThat(firstSecond("EXCH01", ComputerSnapshot::stuck)).isNegative();
+    }
+
+    @Test
+    void theExchange2013ServerIsCountedButNotJudged() {
+        assertThat(SECONDS.get(SECONDS.size() - 1)).doesNotContainKey("EXCH05");
+        assertThat(ExchangeWriters.replicationOnly(lastEvents)).containsExactly("EXCH05" + DemoSource.DOMAIN);
+        assertThat(lastEvents).filteredOn(e -> e.provider().equals("MSExchangeRepl"))
+                .extracting(EventCount::eventId).containsExactlyInAnyOrder(2021, 2023, 2034, 2110);
     }
 
     /** The {@code for:} of the warning ExchangeVssBackupStuck rule as shipped. */
