@@ -8,6 +8,7 @@ import io.github.exchangevss.config.ConfigException;
 import io.github.exchangevss.config.Durations;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
+import io.github.exchangevss.lifecycle.EventCounting;
 import io.github.exchangevss.lifecycle.EventOrder;
 import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
@@ -178,8 +179,9 @@ final class DiagnoseCommand implements Callable<Integer> {
                     if (pass.logClock == null || e.timeCreated().isAfter(pass.logClock)) {
                         pass.logClock = e.timeCreated();
                     }
-                    // Only the VSS writer's events matter here: an exported Application log can be large.
-                    if (!VssEvents.isLifecycleEvent(e)) {
+                    // Only the writers' events matter here: an exported Application log can be large. MSExchangeRepl
+                    // events tell an Exchange 2013 or later writer, which the KB's lifecycle does not follow.
+                    if (!VssEvents.isLifecycleEvent(e) && !EventCounting.REPLICATION_PROVIDER.equalsIgnoreCase(e.provider())) {
                         continue;
                     }
                     if (sorted.contains(String.valueOf(e.computer()))) {

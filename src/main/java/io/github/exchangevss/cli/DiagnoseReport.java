@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.lifecycle.EvidenceEvent;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.source.SourceError;
 import java.time.Instant;
@@ -12,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /** What {@code diagnose} prints, as JSON (snake_case keys) or text. */
-@JsonPropertyOrder({"evaluated_at", "computers", "files", "errors"})
-record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<FileSummary> files, List<SourceError> errors) {
+@JsonPropertyOrder({"evaluated_at", "computers", "replication_writer_only", "files", "errors"})
+record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<ReplicationWriterOnly> replicationWriterOnly,
+        List<FileSummary> files, List<SourceError> errors) {
+
+    /** A computer whose writer events are all MSExchangeRepl (Exchange 2013 or later): not followed by the KB lifecycle. */
+    record ReplicationWriterOnly(String computer, String explanation) {}
 
     @JsonPropertyOrder({"computer", "backup_in_progress", "stuck", "remediation_method", "remediation_action", "remedy"})
     record Computer(String computer, boolean backupInProgress, boolean stuck, Integer remediationMethod,
@@ -49,6 +54,8 @@ record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<FileSu
 
     static DiagnoseReport of(EngineSnapshot snapshot, List<FileSummary> files, List<SourceError> errors) {
         return new DiagnoseReport(snapshot.evaluatedAt(), snapshot.computers().stream().map(Computer::of).toList(),
+                ExchangeWriters.replicationOnly(snapshot.events()).stream()
+                        .map(c -> new ReplicationWriterOnly(c, ExchangeWriters.REPLICATION_ONLY)).toList(),
                 files, errors);
     }
 
@@ -63,6 +70,9 @@ record DiagnoseReport(Instant evaluatedAt, List<Computer> computers, List<FileSu
         }
         if (computers.isEmpty()) {
             b.append("\nNo MSExchangeIS VSS writer events were found.\n");
+        }
+        for (ReplicationWriterOnly r : replicationWriterOnly) {
+            b.append('\n').append(r.computer()).append(": NOT WATCHED BY KB 910250 - ").append(r.explanation()).append('\n');
         }
         for (Computer c : computers) {
             b.append('\n').append(c.computer()).append(": ");

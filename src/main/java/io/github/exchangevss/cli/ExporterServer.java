@@ -49,7 +49,7 @@ final class ExporterServer {
             throws ConfigException {
         Logger log = LoggerFactory.getLogger(ExporterServer.class);
         BuildInfo buildInfo = BuildInfo.fromClasspath();
-        LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), Instant::now);
+        LifecycleEngine engine = new LifecycleEngine(config.lifecycle(), config.eventCounting(), Instant::now);
         ExporterRuntime runtime = new ExporterRuntime(engine, Optional.ofNullable(config.storagePath()).map(StateStore::new));
         ExporterCollector collector = new ExporterCollector(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
         StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo, config.runbooks());

@@ -105,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
         if (!config.windows().isEmpty() && !Platform.isWindows()) {
             throw new ConfigException(WindowsEventSource.NOT_ON_THIS_OS);
         }
-        Logging.configure(config.logLevel());
+        Logging.configure(config.logLevel(), config.logFormat());
         return config;
     }
 

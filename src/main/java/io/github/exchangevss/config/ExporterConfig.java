@@ -5,7 +5,9 @@ import io.github.exchangevss.http.HttpSettings;
 import io.github.exchangevss.http.Runbooks;
 import io.github.exchangevss.http.WebConfig;
 import io.github.exchangevss.http.WebConfigException;
+import io.github.exchangevss.lifecycle.EventCounting;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
+import io.github.exchangevss.lifecycle.VssEvents;
 import io.github.exchangevss.source.windows.WindowsSourceConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The resolved options of {@code serve} and {@code demo}: flags over {@code --config.file} over defaults,
@@ -27,14 +30,17 @@ public record ExporterConfig(
         HttpSettings http,
         Path storagePath,
         String logLevel,
+        String logFormat,
         LifecycleSettings lifecycle,
         List<String> sources,
         boolean follow,
         Duration pollInterval,
         Map<String, WindowsSourceConfig> windows,
+        EventCounting eventCounting,
         Runbooks runbooks) {
 
     public static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error");
+    public static final Set<String> LOG_FORMATS = Set.of("logfmt", "json");
 
     public static final String LISTEN_ADDRESS = "web.listen-address";
     public static final String TELEMETRY_PATH = "web.telemetry-path";
@@ -42,6 +48,7 @@ public record ExporterConfig(
     public static final String RUNBOOK_URL = "web.runbook-url";
     public static final String STORAGE_PATH = "storage.path";
     public static final String LOG_LEVEL = "log.level";
+    public static final String LOG_FORMAT = "log.format";
     public static final String ACTIVE_TIMEOUT = "backup.active-timeout";
     public static final String STUCK_AFTER = "backup.stuck-after";
     public static final String SOURCES = "source.inputs";
@@ -57,11 +64,13 @@ public record ExporterConfig(
     public static final String WINDOWS_LOOKBACK = "source.windows.lookback";
     public static final String WINDOWS_BACKOFF_INITIAL = "source.windows.backoff.initial";
     public static final String WINDOWS_BACKOFF_MAX = "source.windows.backoff.max";
+    public static final String EVENTS_PROVIDERS = "events.providers";
+    public static final String EVENTS_MAX_SERIES = "events.max-series";
 
     public static final Set<String> KEYS = Set.of(LISTEN_ADDRESS, TELEMETRY_PATH, WEB_CONFIG_FILE, STORAGE_PATH,
-            LOG_LEVEL, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL, WINDOWS_CHANNELS, WINDOWS_QUERIES,
+            LOG_LEVEL, LOG_FORMAT, ACTIVE_TIMEOUT, STUCK_AFTER, SOURCES, FOLLOW, POLL_INTERVAL, WINDOWS_CHANNELS, WINDOWS_QUERIES,
             WINDOWS_SERVER, WINDOWS_USERNAME, WINDOWS_PASSWORD_FILE, WINDOWS_PASSWORD_ENV, WINDOWS_LOOKBACK,
-            WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX, RUNBOOK_URL);
+            WINDOWS_BACKOFF_INITIAL, WINDOWS_BACKOFF_MAX, EVENTS_PROVIDERS, EVENTS_MAX_SERIES, RUNBOOK_URL);
 
     /**
      * @param defaultStoragePath where state is kept when nothing is said; null keeps it in memory only
@@ -98,11 +107,16 @@ public record ExporterConfig(
         if (!LOG_LEVELS.contains(level)) {
             throw new ConfigException(v.where(LOG_LEVEL) + ": '" + level + "' is not one of debug, info, warn, error");
         }
+        String logFormat = v.string(LOG_FORMAT, "logfmt").toLowerCase(Locale.ROOT);
+        if (!LOG_FORMATS.contains(logFormat)) {
+            throw new ConfigException(v.where(LOG_FORMAT) + ": '" + logFormat + "' is not one of logfmt, json");
+        }
         LifecycleSettings lifecycle = new LifecycleSettings(
                 v.duration(ACTIVE_TIMEOUT, Durations.format(defaultLifecycle.activeTimeout())),
                 v.duration(STUCK_AFTER, Durations.format(defaultLifecycle.stuckAfter())));
         List<String> sources = sources(v);
-        Map<String, WindowsSourceConfig> windows = windows(v, sources);
+        EventCounting counting = eventCounting(v);
+        Map<String, WindowsSourceConfig> windows = windows(v, sources, counting);
         boolean follow = v.bool(FOLLOW, false);
         Duration pollInterval = v.duration(POLL_INTERVAL, "1s");
         if (!follow) {
@@ -112,8 +126,36 @@ public record ExporterConfig(
         if (storagePath != null) {
             requireDirectoryOrNothing(v, storagePath);
         }
-        return new ExporterConfig(http, storagePath, level, lifecycle, sources, follow, pollInterval, windows,
-                runbooks);
+        return new ExporterConfig(http, storagePath, level, logFormat, lifecycle, sources, follow, pollInterval,
+                windows, counting, runbooks);
+    }
+
+    /**
+     * The live log's default subscription: the Information Store writer, whose events move the lifecycle, and every
+     * counted provider, so that an Exchange 2013 writer's MSExchangeRepl events reach the exporter too.
+     */
+    static List<String> defaultQueries(EventCounting counting) {
+        Set<String> providers = new TreeSet<>(counting.providers());
+        providers.add(VssEvents.PROVIDER);
+        return List.of("*[System[Provider[" + String.join(" or ", providers.stream().map(p -> "@Name='" + p + "'").toList())
+                + "]]]");
+    }
+
+    /** The providers counted per event ID (default MSExchangeIS and MSExchangeRepl) and the series limit. */
+    private static EventCounting eventCounting(ConfigValues v) throws ConfigException {
+        List<String> names = v.strings(EVENTS_PROVIDERS);
+        Set<String> providers;
+        try {
+            providers = names.isEmpty() ? EventCounting.DEFAULTS.providers() : EventCounting.canonicalNames(names);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.where(EVENTS_PROVIDERS) + ": " + e.getMessage());
+        }
+        String limit = v.string(EVENTS_MAX_SERIES, Integer.toString(EventCounting.DEFAULTS.maxSeries()));
+        try {
+            return new EventCounting(providers, Integer.parseInt(limit.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(v.where(EVENTS_MAX_SERIES) + ": '" + limit + "' is not a positive whole number");
+        }
     }
 
     /** Read once, a file source has nothing to wait for: a path that does not exist is a mistake to say at start. */
@@ -186,7 +228,8 @@ public record ExporterConfig(
      * The live-log settings of each {@code windows} and {@code windows:HOST} source, by spec. Credentials belong
      * to the remote hosts only: the local log is read as the service account.
      */
-    private static Map<String, WindowsSourceConfig> windows(ConfigValues v, List<String> specs) throws ConfigException {
+    private static Map<String, WindowsSourceConfig> windows(ConfigValues v, List<String> specs, EventCounting counting)
+            throws ConfigException {
         List<String> channels = v.strings(WINDOWS_CHANNELS);
         List<String> queries = v.strings(WINDOWS_QUERIES);
         String username = v.string(WINDOWS_USERNAME, null);
@@ -214,7 +257,7 @@ public record ExporterConfig(
             try {
                 configs.put(spec, new WindowsSourceConfig(
                         channels.isEmpty() ? WindowsSourceConfig.DEFAULT_CHANNELS : channels,
-                        queries.isEmpty() ? WindowsSourceConfig.DEFAULT_QUERIES : queries, server,
+                        queries.isEmpty() ? defaultQueries(counting) : queries, server,
                         credentials ? username : null, credentials ? passwordFile : null,
                         credentials ? passwordEnv : null, lookback, initial, max));
             } catch (IllegalArgumentException e) {

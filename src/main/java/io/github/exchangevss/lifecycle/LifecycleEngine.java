@@ -3,6 +3,7 @@ package io.github.exchangevss.lifecycle;
 import io.github.exchangevss.event.EventRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -24,8 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Time is judged by the injected clock: the exporter's clock when reading live, the log's own clock
  * ({@link #latestEventTime()}) when replaying exported files.
  */
-public final class LifecycleEngine {
-    /** Label value for events without a Computer field. */
+public final class LifecycleEngine {    /** Label value for events without a Computer field. */
     public static final String UNKNOWN_COMPUTER = "unknown";
     /** The source of events applied without naming one (diagnose, tests). */
     public static final String UNNAMED_SOURCE = "";
@@ -33,17 +33,27 @@ public final class LifecycleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleEngine.class);
 
     private final LifecycleSettings settings;
+    private final EventCounting counting;
     private final Supplier<Instant> clock;
     private final Map<String, ComputerLifecycle> computers = new TreeMap<>();
     private final Map<EventKey, EventTally> eventCounts = new HashMap<>();
+    /** The series of {@code exchange_vss_events_total} (summed over computers) that the counts make, capped. */
+    private final Set<List<Object>> countedSeries = new HashSet<>();
     private final Map<ChannelKey, AppliedRecords> positions = new HashMap<>();
     private final Map<String, Map<SkipReason, Long>> skipped = new TreeMap<>();
     /** Computers whose skipped lifecycle events were logged already: one line each, not one per event. */
     private final Set<String> skipLogged = new HashSet<>();
     private Instant latestEventTime;
 
+    private long uncountedEvents;
+
     public LifecycleEngine(LifecycleSettings settings, Supplier<Instant> clock) {
+        this(settings, EventCounting.DEFAULTS, clock);
+    }
+
+    public LifecycleEngine(LifecycleSettings settings, EventCounting counting, Supplier<Instant> clock) {
         this.settings = Objects.requireNonNull(settings);
+        this.counting = Objects.requireNonNull(counting);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -76,12 +86,26 @@ public final class LifecycleEngine {
             latestEventTime = e.timeCreated();
         }
 
-        // Only the writer's provider is counted per event ID: an exported Application log holds hundreds of
-        // providers and IDs, and series for all of them would say nothing about backups.
-        if (VssEvents.PROVIDER.equalsIgnoreCase(e.provider())) {
-            // One series whatever the spelling: provider names are case-insensitive in Windows.
-            EventKey key = new EventKey(computer, VssEvents.PROVIDER, e.eventId(), e.level());
-            eventCounts.computeIfAbsent(key, k -> new EventTally()).add(e.timeCreated());
+        // Only the writer-related providers are counted per event ID, up to a number of series: an exported
+        // Application log holds hundreds of providers and IDs, and series for all of them say nothing about backups.
+        // One series whatever the spelling: provider names are case-insensitive in Windows.
+        String provider = counting.counted(e.provider());
+        if (provider != null) {
+            EventKey key = new EventKey(computer, provider, e.eventId(), e.level());
+            EventTally tally = eventCounts.get(key);
+            if (tally == null && (countedSeries.contains(key.series()) || countedSeries.size() < counting.maxSeries())) {
+                countedSeries.add(key.series());
+                tally = new EventTally();
+                eventCounts.put(key, tally);
+            }
+            if (tally == null) {
+                if (uncountedEvents++ == 0) {
+                    LOG.warn("exchange_vss_events_total has reached --events.max-series ({} series): events of new"
+                            + " series are no longer counted; the lifecycle is not affected", counting.maxSeries());
+                }
+            } else {
+                tally.add(e.timeCreated());
+            }
         }
 
         Optional<WriterEvent> kind = lifecycleEvent(e);
@@ -106,6 +130,11 @@ public final class LifecycleEngine {
                     reason.label().replace('_', ' '), e.eventId(), e.recordId(), e.timeCreated(), computer,
                     positions.get(new ChannelKey(computer, e.channel())).lastRecordId(), e.channel());
         }
+    }
+
+    /** Events of a counted provider left uncounted because the series limit was reached. */
+    public synchronized long uncountedEvents() {
+        return uncountedEvents;
     }
 
     /** The newest event time applied; null before the first event. */
@@ -166,11 +195,14 @@ public final class LifecycleEngine {
         state.positions().forEach(p -> positions.put(new ChannelKey(p.computer(), p.channel()),
                 new AppliedRecords(p.recordId(), p.time(), p.applied())));
         eventCounts.clear();
+        countedSeries.clear();
         state.events().forEach(e -> {
             EventTally tally = new EventTally();
             tally.count = e.count();
             tally.last = e.lastTimestamp();
-            eventCounts.put(new EventKey(e.computer(), e.provider(), e.eventId(), e.level()), tally);
+            EventKey key = new EventKey(e.computer(), e.provider(), e.eventId(), e.level());
+            eventCounts.put(key, tally);
+            countedSeries.add(key.series());
         });
         skipped.clear();
         state.skipped().forEach(k -> skipped.computeIfAbsent(k.source(), s -> new EnumMap<>(SkipReason.class))
@@ -180,7 +212,12 @@ public final class LifecycleEngine {
 
     private record ChannelKey(String computer, String channel) {}
 
-    private record EventKey(String computer, String provider, int eventId, Integer level) {}
+    private record EventKey(String computer, String provider, int eventId, Integer level) {
+        /** The labels of the fleet-wide series this count adds to. */
+        List<Object> series() {
+            return Arrays.asList(provider, eventId, level);
+        }
+    }
 
     private static final class EventTally {
         long count;

@@ -4,6 +4,9 @@ import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import io.github.exchangevss.lifecycle.DurationHistogram;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.lifecycle.EventCount;
+import io.github.exchangevss.lifecycle.EventCounting;
+import io.github.exchangevss.lifecycle.VssEvents;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.lifecycle.SkipReason;
@@ -38,13 +41,18 @@ public final class ExporterCollector extends Collector implements Collector.Desc
     /** The label value of {@code level} for events whose record has no level (Windows level 0, "LogAlways"). */
     static final String MISSING_LEVEL = "0";
     /**
-     * Event IDs whose last time is exported per computer: 9600 (Information Store started, the dashboard's last
-     * restart), 9607 (backup refused) and 9840 (VSS operation failed), which the alert rules select.
+     * Event IDs whose last time is exported per computer, by provider: MSExchangeIS 9600 (Information Store started,
+     * the dashboard's last restart), 9607 (backup refused) and 9840 (VSS operation failed), and MSExchangeRepl 2034
+     * (the Replication service's writer failed), which the alert rules select.
      */
-    public static final Set<Integer> TIMESTAMPED_EVENT_IDS = Set.of(9600, 9607, 9840);
-    /** Flag, stuck, since, 3 remediation methods, 4 outcomes, last success, last duration, timestamped events. */
+    public static final Map<String, Set<Integer>> TIMESTAMPED_EVENT_IDS = Map.of(
+            VssEvents.PROVIDER, Set.of(9600, 9607, 9840), EventCounting.REPLICATION_PROVIDER, Set.of(2034));
+    /**
+     * An Information Store server's series: flag, stuck, since, 3 remediation methods, 4 outcomes, last success,
+     * last duration, its timestamped events and its writer_info.
+     */
     public static final int MAX_SERIES_PER_COMPUTER = 3 + Remediation.values().length + Outcome.values().length + 2
-            + TIMESTAMPED_EVENT_IDS.size();
+            + TIMESTAMPED_EVENT_IDS.get(VssEvents.PROVIDER).size() + 1;
 
     private static final String SCRAPE_DURATION = PREFIX + "scrape_duration_seconds";
     private static final String SCRAPE_DURATION_HELP =
@@ -117,23 +125,29 @@ public final class ExporterCollector extends Collector implements Collector.Desc
             String eventId = Integer.toString(event.eventId());
             String level = event.level() == null ? MISSING_LEVEL : event.level().toString();
             totals.merge(List.of(event.provider(), eventId, level), event.count(), Long::sum);
-            if (event.lastTimestamp() != null && TIMESTAMPED_EVENT_IDS.contains(event.eventId())) {
+            if (event.lastTimestamp() != null && TIMESTAMPED_EVENT_IDS.getOrDefault(event.provider(), Set.of()).contains(event.eventId())) {
                 lastTimes.merge(List.of(event.computer(), event.provider(), eventId), event.lastTimestamp(),
                         (a, b) -> a.isAfter(b) ? a : b);
             }
         }
         CounterMetricFamily total = new CounterMetricFamily(PREFIX + "events_total",
-                "MSExchangeIS events read from all computers, by provider, event ID and Windows level (0 when the"
-                        + " event has none).",
+                "Writer-related events read from all computers (providers of --events.providers), by provider,"
+                        + " event ID and Windows level (0 when the event has none).",
                 List.of("provider", "event_id", "level"));
         totals.forEach((labels, count) -> total.addMetric(labels, count));
         GaugeMetricFamily last = new GaugeMetricFamily(PREFIX + "event_last_timestamp_seconds",
                 "Time the newest event of this computer, provider and event ID was logged, in seconds since the epoch;"
-                        + " for event IDs 9600, 9607 and 9840 only.",
+                        + " for MSExchangeIS 9600, 9607 and 9840 and MSExchangeRepl 2034 only.",
                 List.of("computer", "provider", "event_id"));
         lastTimes.forEach((labels, time) -> last.addMetric(labels, seconds(time)));
         families.add(total);
         families.add(last);
+        GaugeMetricFamily writers = new GaugeMetricFamily(PREFIX + "writer_info",
+                "1 for each Exchange VSS writer whose events the computer logged: information_store (MSExchangeIS,"
+                        + " followed through KB 910250) or replication_service (MSExchangeRepl, Exchange 2013 on: counted only).",
+                List.of("computer", "writer"));
+        ExchangeWriters.seen(events).forEach((computer, seen) -> seen.forEach(w -> writers.addMetric(List.of(computer, w), 1)));
+        families.add(writers);
     }
 
     /** Provider, then event ID as a number, then level: the order the engine keeps its counts in. */

@@ -15,6 +15,7 @@ public final class SourceStatus {
 
     public SourceStatus(String name) {
         this.name = name;
+        SourceErrorKinds.common(name).forEach(kind -> errors.put(kind, 0L));
     }
 
     public String name() {

@@ -193,6 +193,36 @@ class CliTest {
             assertThat(run.err()).contains("diagnoze");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"diagnos", "diagnoze", "dignose"})
+        void aMistypedCommandSuggestsTheRightOne(String typo) {
+            Run run = cli(typo, "app.xml");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("'" + typo + "'", "Did you mean", "diagnose")
+                    .doesNotContain("Usage: exchange-vss-exporter serve");
+        }
+
+        @Test
+        void unknownEventProvider() {
+            Run run = serve("--events.providers=MSExchangeIS,Outlook");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--events.providers", "'Outlook' is not one of MSExchangeIS, MSExchangeRepl, ESE, VSS");
+        }
+
+        @Test
+        void eventSeriesLimitThatIsNoNumber() {
+            Run run = serve("--events.max-series=lots");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--events.max-series", "lots");
+        }
+
+        @Test
+        void unknownLogFormat() {
+            Run run = serve("--log.format=xml");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).contains("--log.format", "xml", "logfmt, json");
+        }
+
         @Test
         void demoChecksItsFlagsToo() {
             Run run = cli("demo", "--web.listen-address=nowhere");
@@ -282,7 +312,19 @@ class CliTest {
         void printsTheProjectVersion() throws IOException {
             Run run = cli("--version");
             assertThat(run.exitCode()).isZero();
-            assertThat(run.out()).startsWith("exchange-vss-exporter " + pomVersion());
+            assertThat(run.out()).startsWith("exchange-vss-exporter, version " + pomVersion() + " (branch: ");
+        }
+
+        /** As the Prometheus exporters print it: the build on the first lines, then the runtime. */
+        @Test
+        void printsTheBuildAndTheRuntimeOnSeveralLines() {
+            List<String> lines = cli("--version").out().lines().toList();
+            assertThat(lines).hasSize(5);
+            assertThat(lines.get(0)).matches("exchange-vss-exporter, version \\S+ \\(branch: \\S+, revision: \\S+\\)");
+            assertThat(lines.get(1)).matches("  build user: +\\S+@\\S+");
+            assertThat(lines.get(2)).matches("  build date: +\\S+");
+            assertThat(lines.get(3)).startsWith("  java version:").contains(System.getProperty("java.version"));
+            assertThat(lines.get(4)).startsWith("  platform:").endsWith("/" + System.getProperty("os.arch"));
         }
 
         /** The version the build was given, read from the POM rather than from the code that reports it. */
@@ -292,6 +334,49 @@ class CliTest {
                     .matcher(pom);
             assertThat(m.find()).as("project version in pom.xml").isTrue();
             return m.group(1);
+        }
+    }
+
+    @Nested
+    class Help {
+        /** Each command's summary in the command list is whole sentences, however the description is wrapped. */
+        @Test
+        void commandSummariesAreWholeSentences() {
+            String help = cli("--help").out();
+            String commands = help.substring(help.indexOf("Commands:") + "Commands:".length());
+            Matcher summary = Pattern.compile("(?m)^  (\\w+) +(.+(?:\\n {14}.+)*)").matcher(commands);
+            List<String> names = new ArrayList<>();
+            while (summary.find()) {
+                names.add(summary.group(1));
+                assertThat(summary.group(2).replaceAll("\\s+", " ")).as(summary.group(1) + " summary").endsWith(".");
+            }
+            assertThat(names).containsExactly("serve", "diagnose", "demo", "evtx", "service");
+        }
+
+        @Test
+        void eachCommandShowsItsOwnThresholdDefaults() {
+            String demo = cli("demo", "--help").out().replaceAll("\\s+", " ");
+            assertThat(demo).contains("still running (default: 15s)", "is stuck (default: 10m)");
+            String serve = cli("serve", "--help").out().replaceAll("\\s+", " ");
+            assertThat(serve).contains("still running (default: 30m)", "is stuck (default: 6h)");
+        }
+
+        /** The defaults shown by help must not count as given flags: the configuration file would lose to them. */
+        @Test
+        void helpDefaultsAreNotTakenForGivenFlags() {
+            DemoCommand demo = new DemoCommand();
+            picocli.CommandLine command = new picocli.CommandLine(demo)
+                    .setDefaultValueProvider(WebOptions.lifecycleDefaults(io.github.exchangevss.source.demo.DemoSource.LIFECYCLE));
+            command.parseArgs("--backup.stuck-after=2h");
+            Map<String, Object> flags = new java.util.HashMap<>();
+            demo.web.putGiven(flags);
+            assertThat(demo.web.activeTimeout).as("the field holds the shown default").isEqualTo("15s");
+            assertThat(flags).containsEntry(ExporterConfig.STUCK_AFTER, "2h").doesNotContainKey(ExporterConfig.ACTIVE_TIMEOUT);
+        }
+
+        @Test
+        void showsTheLogFormat() {
+            assertThat(cli("serve", "--help").out()).contains("--log.format=FORMAT", "logfmt or json");
         }
     }
 

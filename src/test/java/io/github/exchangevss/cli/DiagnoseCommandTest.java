@@ -285,4 +285,24 @@ class DiagnoseCommandTest {
             assertThat(run.err()).contains("FILE");
         }
     }
+
+    /** Exchange 2013 and later: only MSExchangeRepl writer events. diagnose says the KB's lifecycle does not apply. */
+    @Test
+    void aServerWithOnlyReplicationServiceWriterEventsIsExplained() throws IOException {
+        List<EventRecord> events = new ArrayList<>();
+        long recordId = 1;
+        for (int id : new int[] {2021, 2023, 2110, 2034}) {
+            events.add(EventRecord.builder().channel("Application").provider("MSExchangeRepl").eventId(id)
+                    .level(id == 2034 ? 2 : 4).timeCreated(java.time.Instant.parse("2026-03-02T01:00:00Z").plusSeconds(recordId))
+                    .recordId(recordId++).computer("EXCH13.contoso.local").build());
+        }
+        Path export = Files.writeString(dir.resolve("exch13.xml"), WevtutilXml.render(events), StandardCharsets.UTF_8);
+        Run text = diagnose(export.toString());
+        assertThat(text.exitCode()).isZero();
+        assertThat(text.out()).contains("EXCH13.contoso.local: NOT WATCHED BY KB 910250", "Exchange 2013 or later",
+                "MSExchangeRepl");
+        JsonNode json = diagnose("--format", "json", export.toString()).json();
+        assertThat(json.at("/replication_writer_only/0/computer").asText()).isEqualTo("EXCH13.contoso.local");
+        assertThat(json.path("computers")).isEmpty();
+    }
 }

@@ -27,9 +27,22 @@ class ExporterConfigTest {
         assertThat(config.lifecycle()).isEqualTo(LifecycleSettings.DEFAULTS);
         WindowsSourceConfig windows = config.windows().get("windows");
         assertThat(windows.channels()).containsExactly("Application");
-        assertThat(windows.queries()).containsExactly("*[System[Provider[@Name='MSExchangeIS']]]");
+        assertThat(windows.queries()).containsExactly("*[System[Provider[@Name='MSExchangeIS' or @Name='MSExchangeRepl']]]");
         assertThat(windows.lookback()).isEqualTo(Duration.ofDays(7));
         assertThat(windows.server()).isNull();
+    }
+
+    /** The live log's default subscription follows the counted providers, so an Exchange 2013 writer is read too. */
+    @Test
+    void theDefaultSubscriptionSelectsTheInformationStoreAndEveryCountedProvider() throws Exception {
+        ExporterConfig byDefault = resolve(null, Map.of(ExporterConfig.SOURCES, List.of("windows:EXCH13")));
+        assertThat(byDefault.windows().get("windows:EXCH13").queries())
+                .containsExactly("*[System[Provider[@Name='MSExchangeIS' or @Name='MSExchangeRepl']]]");
+        ExporterConfig ese = resolve(null, Map.of(ExporterConfig.SOURCES, List.of("windows:EXCH13"),
+                ExporterConfig.EVENTS_PROVIDERS, List.of("ese", "vss")));
+        assertThat(ese.eventCounting().providers()).containsExactlyInAnyOrder("ESE", "VSS");
+        assertThat(ese.windows().get("windows:EXCH13").queries())
+                .containsExactly("*[System[Provider[@Name='ESE' or @Name='MSExchangeIS' or @Name='VSS']]]");
     }
 
     @Nested

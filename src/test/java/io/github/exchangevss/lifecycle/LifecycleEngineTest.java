@@ -249,7 +249,7 @@ class LifecycleEngineTest {
     class Inputs {
         @Test
         void otherProvidersWithTheSameIdsNeitherMoveTheLifecycleNorCount() {
-            List<EventRecord> other = new KbScript(EXCH, "MSExchangeRepl").events(BACKUP_START, PREPARED, ABORT,
+            List<EventRecord> other = new KbScript(EXCH, "MSExchangeSA").events(BACKUP_START, PREPARED, ABORT,
                     BACKUP_START, PREPARE_REFUSED).build();
             LifecycleEngine engine = engine(other);
             EngineSnapshot snap = engine.snapshotAt(engine.latestEventTime());

@@ -86,6 +86,42 @@ class MonitoringContentTest {
         assertThat(result.output()).contains("SUCCESS").doesNotContain("FAILED");
     }
 
+    /**
+     * One receiver per alert, so each receiver hears of an incident once: the page only for critical, Method 3's
+     * stuck warning for the backup team, Method 1 for the low-noise channel. Checked with amtool's router.
+     */
+    @Test
+    void alertmanagerExampleRoutesEachAlertToOneReceiver() throws Exception {
+        String amtool = requireTool("amtool", "prometheus-alertmanager").toString();
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("alertname=ExchangeVssBackupStuck severity=critical method=2", "on-call-pager");
+        expected.put("alertname=ExchangeVssBackupStuck severity=critical method=3", "on-call-pager");
+        expected.put("alertname=ExchangeVssExporterDown severity=critical", "on-call-pager");
+        expected.put("alertname=ExchangeVssBackupStuck severity=warning method=2", "exchange-team");
+        expected.put("alertname=ExchangeVssBackupStuck severity=warning method=3", "backup-team");
+        expected.put("alertname=ExchangeVssBackupProgramCleanupMissing severity=warning method=3", "exchange-team");
+        expected.put("alertname=ExchangeVssBackupRefused severity=warning", "exchange-team");
+        expected.put("alertname=ExchangeVssBackupRunningRefusal severity=info method=1", "exchange-info");
+        for (JsonNode rule : rules()) {
+            if (rule.has("alert")) {
+                String severity = rule.at("/labels/severity").asText();
+                expected.putIfAbsent("alertname=" + rule.path("alert").asText() + " severity=" + severity,
+                        switch (severity) {
+                            case "critical" -> "on-call-pager";
+                            case "info" -> "exchange-info";
+                            default -> "exchange-team";
+                        });
+            }
+        }
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            List<String> command = new ArrayList<>(List.of(amtool, "config", "routes", "test",
+                    "--config.file=" + ALERTMANAGER, "--verify.receivers=" + e.getValue()));
+            command.addAll(List.of(e.getKey().split(" ")));
+            ToolResult result = run(command);
+            assertThat(result.exitCode()).as(e.getKey() + " -> " + e.getValue() + ": " + result.output()).isZero();
+        }
+    }
+
     @Nested
     class Dashboard {
         @Test
@@ -97,6 +133,28 @@ class MonitoringContentTest {
             dashboard.at("/templating/list").forEach(v -> variables.add(v.path("name").asText()));
             assertThat(variables).containsExactly("datasource", "job", "instance", "computer");
             assertThat(dashboard.at("/templating/list/0/current/value").asText()).isEqualTo("${DS_PROMETHEUS}");
+        }
+
+        /**
+         * At the schema of current Grafana (12.2 and later write 42), so Grafana does not migrate it on load, and with
+         * the table options of that schema: {@code custom.cellOptions}, not the deprecated {@code custom.displayMode}
+         * nor the panel-level {@code options.footer}.
+         */
+        @Test
+        void usesTheCurrentSchemaAndTableOptions() throws IOException {
+            JsonNode dashboard = dashboard();
+            assertThat(dashboard.path("schemaVersion").asInt()).isEqualTo(42);
+            for (JsonNode panel : panels(dashboard)) {
+                if (!panel.path("type").asText().equals("table")) {
+                    continue;
+                }
+                String title = panel.path("title").asText();
+                assertThat(panel.at("/fieldConfig/defaults/custom").has("displayMode")).as(title).isFalse();
+                assertThat(panel.at("/fieldConfig/defaults/custom/cellOptions/type").asText()).as(title).isNotBlank();
+                assertThat(panel.at("/fieldConfig/overrides").findValuesAsText("id")).as(title)
+                        .doesNotContain("custom.displayMode");
+                assertThat(panel.path("options").has("footer")).as(title + " options.footer").isFalse();
+            }
         }
 
         @Test
