@@ -30,7 +30,7 @@ final class ExporterServer {
         ExporterCollector collector = new ExporterCollector(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
         StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo);
         ExporterHttpServer server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page,
-                runtime::isReady);
+                runtime::isReady, runtime::notReadyReason);
         // The address, scheme and telemetry path are in the server's own "Listening on" line.
         log.info("exchange-vss-exporter {} (revision {})", buildInfo.version(), buildInfo.revision());
         if (config.storagePath() == null) {

@@ -16,12 +16,14 @@ import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -49,11 +51,14 @@ public final class ExporterHttpServer implements AutoCloseable {
     /**
      * Registers {@code collector} and the JVM metrics in {@code registry} and starts serving.
      *
-     * @param ready whether the initial state is loaded and the first read is done; {@code /-/ready} answers 503
-     *              until it is true
+     * @param ready    whether the initial state is loaded and the first read is done; {@code /-/ready} answers 503
+     *                 until it is true
+     * @param notShown why metrics and the status page cannot be shown yet (the saved state is not loaded): they
+     *                 answer 503 with that reason until it is empty
      */
     public static ExporterHttpServer start(HttpSettings settings, CollectorRegistry registry,
-            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready) throws IOException {
+            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready,
+            Supplier<Optional<String>> notShown) throws IOException {
         HttpServer server = create(settings);
         registry.register(collector);
         DefaultExports.register(registry);
@@ -63,9 +68,10 @@ public final class ExporterHttpServer implements AutoCloseable {
                 ? null : new BcryptAuthenticator(settings.webConfig().basicAuthUsers());
         String telemetryPath = settings.telemetryPath();
 
-        mount(server, telemetryPath, new HTTPServer.HTTPMetricHandler(registry), authenticator);
-        mount(server, "/", getOnly(exchange -> respond(exchange, 200, "text/html; charset=utf-8",
-                statusPage.render(telemetryPath))), authenticator);
+        mount(server, telemetryPath, shownWhenLoaded(notShown, new HTTPServer.HTTPMetricHandler(registry)),
+                authenticator);
+        mount(server, "/", getOnly(shownWhenLoaded(notShown, exchange -> respond(exchange, 200,
+                "text/html; charset=utf-8", statusPage.render(telemetryPath)))), authenticator);
         mount(server, "/-/healthy", getOnly(exchange -> respond(exchange, 200, "text/plain; charset=utf-8",
                 "Healthy")), authenticator);
         mount(server, "/-/ready", getOnly(exchange -> {
@@ -157,6 +163,18 @@ public final class ExporterHttpServer implements AutoCloseable {
                 respond(exchange, 500, "text/plain; charset=utf-8", "Internal error; see the exporter's log");
             }
         }
+    }
+
+    /** Before the saved state is loaded every stuck server would be missing: a failed scrape is the honest answer. */
+    private static HttpHandler shownWhenLoaded(Supplier<Optional<String>> notShown, HttpHandler handler) {
+        return exchange -> {
+            Optional<String> reason = notShown.get();
+            if (reason.isPresent()) {
+                respond(exchange, 503, "text/plain; charset=utf-8", "Not ready: " + reason.get() + "\n");
+            } else {
+                handler.handle(exchange);
+            }
+        };
     }
 
     private static HttpHandler getOnly(HttpHandler handler) {

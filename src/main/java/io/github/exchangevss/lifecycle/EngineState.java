@@ -1,6 +1,7 @@
 package io.github.exchangevss.lifecycle;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,4 +9,4 @@ import java.util.Map;
  * Opaque outside this package on purpose: only the engine reads it.
  */
 public record EngineState(Map<String, ComputerLifecycle> computers, Map<String, ChannelPosition> positions,
-        Instant latestEventTime) {}
+        Instant latestEventTime, List<EventCount> events) {}

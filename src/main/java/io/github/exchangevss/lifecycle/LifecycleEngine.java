@@ -89,18 +89,28 @@ public final class LifecycleEngine {
         return new EngineSnapshot(now, List.copyOf(states), List.copyOf(counts));
     }
 
-    /** The lifecycle state to persist: computers and the last record applied per computer and channel. */
+    /** The state to persist: computers, the last record applied per computer and channel, the event counters. */
     public synchronized EngineState exportState() {
-        return new EngineState(new TreeMap<>(computers), new TreeMap<>(positions), latestEventTime);
+        List<EventCount> counts = new ArrayList<>(eventCounts.size());
+        eventCounts.forEach((k, v) -> counts.add(new EventCount(k.computer, k.provider, k.eventId, k.level, v.count, v.last)));
+        return new EngineState(new TreeMap<>(computers), new TreeMap<>(positions), latestEventTime, counts);
     }
 
-    /** Restores state written by {@link #exportState()}; event counters start again from zero. */
+    /** Restores state written by {@link #exportState()}; the event counters go on from the saved values. */
     public synchronized void importState(EngineState state) {
         computers.clear();
         computers.putAll(state.computers());
         positions.clear();
         positions.putAll(state.positions());
         latestEventTime = state.latestEventTime();
+        eventCounts.clear();
+        // A state saved before the counters were persisted has none: they start from zero then.
+        for (EventCount saved : Objects.requireNonNullElse(state.events(), List.<EventCount>of())) {
+            EventTally tally = new EventTally();
+            tally.count = saved.count();
+            tally.last = saved.lastTimestamp();
+            eventCounts.put(new EventKey(saved.computer(), saved.provider(), saved.eventId(), saved.level()), tally);
+        }
     }
 
     private record EventKey(String computer, String provider, int eventId, Integer level) {}

@@ -25,7 +25,9 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -37,6 +39,7 @@ import org.springframework.security.crypto.bcrypt.BCrypt;
 
 class ExporterHttpServerTest {
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicReference<Optional<String>> notShown = new AtomicReference<>(Optional.empty());
     private final List<SourceStatus.Snapshot> sources =
             List.of(new SourceStatus.Snapshot("demo", true, 3, 0, null, Map.of()));
     private ExporterHttpServer server;
@@ -55,7 +58,7 @@ class ExporterHttpServerTest {
         CollectorRegistry registry = new CollectorRegistry();
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), telemetryPath, webConfig), registry,
                 new ExporterCollector(() -> engine, () -> sources, buildInfo),
-                new StatusPage(() -> engine, () -> sources, buildInfo), ready::get);
+                new StatusPage(() -> engine, () -> sources, buildInfo), ready::get, notShown::get);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -84,7 +87,7 @@ class ExporterHttpServerTest {
         EngineSnapshot engine = new EngineSnapshot(Instant.EPOCH, List.of(), List.of());
         assertThatThrownBy(() -> ExporterHttpServer.start(new HttpSettings(taken, "/metrics", WebConfig.NONE),
                 new CollectorRegistry(), new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
-                new StatusPage(() -> engine, List::of, new BuildInfo("v", "r")), () -> true))
+                new StatusPage(() -> engine, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty))
                 .isInstanceOf(IOException.class).hasMessageStartingWith("cannot listen on web.listen-address");
     }
 
@@ -96,7 +99,7 @@ class ExporterHttpServerTest {
                 new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
                 new StatusPage(() -> {
                     throw new IllegalStateException("engine failed");
-                }, List::of, new BuildInfo("v", "r")), () -> true);
+                }, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty);
         assertThat(get("/").statusCode()).isEqualTo(500);
         assertThat(get("/-/healthy").statusCode()).isEqualTo(200);
     }
@@ -163,6 +166,22 @@ class ExporterHttpServerTest {
         HttpResponse<String> isReady = get("/-/ready");
         assertThat(isReady.statusCode()).isEqualTo(200);
         assertThat(isReady.body()).isEqualTo("Ready");
+    }
+
+    @Test
+    void metricsAndStatusPageAnswer503WithTheReasonUntilTheStateIsLoaded() throws Exception {
+        notShown.set(Optional.of("the saved state is not loaded yet"));
+        start("/metrics", WebConfig.NONE);
+        for (String path : List.of("/metrics", "/")) {
+            HttpResponse<String> early = get(path);
+            assertThat(early.statusCode()).as(path).isEqualTo(503);
+            assertThat(early.body()).as(path).isEqualTo("Not ready: the saved state is not loaded yet\n");
+        }
+        assertThat(get("/-/healthy").statusCode()).isEqualTo(200);
+
+        notShown.set(Optional.empty());
+        assertThat(get("/metrics").statusCode()).isEqualTo(200);
+        assertThat(get("/").statusCode()).isEqualTo(200);
     }
 
     @Test

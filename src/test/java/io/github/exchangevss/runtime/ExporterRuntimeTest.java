@@ -9,6 +9,7 @@ import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.metrics.BuildInfo;
 import io.github.exchangevss.metrics.ExporterCollector;
+import io.github.exchangevss.persistence.PersistedState;
 import io.github.exchangevss.persistence.StateStore;
 import io.github.exchangevss.scenario.KbSituation;
 import io.github.exchangevss.scenario.KbSituation.Expected;
@@ -199,11 +200,12 @@ class ExporterRuntimeTest {
 
             second.start(List.of("xml:" + log), files(true));
 
-            assertThat(second.isReady()).isTrue();
+            assertThat(second.notReadyReason()).isEmpty();
             assertState(second, m2.expected());
             await("the missing file reported", () -> second.sourceSnapshots().get(0).errors().containsKey("file_missing"));
             assertThat(second.sourceSnapshots().get(0).up()).isFalse();
-            assertThat(second.sourceSnapshots().get(0).eventsRead()).isZero();
+            assertThat(second.sourceSnapshots().get(0).eventsRead()).as("the saved count, nothing new")
+                    .isEqualTo(m2.events().size());
             assertState(second, m2.expected());
         }
 
@@ -216,7 +218,11 @@ class ExporterRuntimeTest {
 
             assertThat(second.awaitSources(WAIT)).isTrue();
             assertState(second, m2.expected());
-            assertThat(eventsCounted(registry(second))).isZero();
+            CollectorRegistry registry = registry(second);
+            assertThat(eventsCounted(registry)).isEqualTo(m2.events().size());
+            assertThat(registry.getSampleValue("exchange_vss_source_events_read_total", new String[] {"source"},
+                    new String[] {"xml:" + log})).as("the counter goes on; the file is not read again")
+                    .isEqualTo(m2.events().size());
         }
 
         @Test
@@ -229,7 +235,7 @@ class ExporterRuntimeTest {
 
             assertThat(second.awaitSources(WAIT)).isTrue();
             assertState(second, m2.expected());
-            assertThat(eventsCounted(registry(second))).isZero();
+            assertThat(eventsCounted(registry(second))).isEqualTo(m2.events().size());
         }
 
         @Test
@@ -248,7 +254,7 @@ class ExporterRuntimeTest {
             Expected want = cleared.expected().get(0);
             assertState(second, List.of(new Expected(m2.expected().get(0).computer(), want.backupInProgress(),
                     want.stuck(), want.method(), want.completed(), want.aborted(), want.refused(), want.failed())));
-            assertThat(eventsCounted(registry(second))).isEqualTo(later.size());
+            assertThat(eventsCounted(registry(second))).isEqualTo(m2.events().size() + later.size());
         }
 
         @Test
@@ -265,6 +271,64 @@ class ExporterRuntimeTest {
             assertThat(storage.resolve(StateStore.FILE_NAME + ".corrupt")).exists();
             runtime.close();
             assertThat(new StateStore(storage).load()).isPresent();
+        }
+    }
+
+    @Nested
+    class Commits {
+        @Test
+        void nothingIsShownBeforeItIsInTheStateFile() throws Exception {
+            Path file = logs.resolve("app.xml");
+            Files.writeString(file, "");
+            StateStore store = new StateStore(storage);
+            ExporterRuntime runtime = persistentRuntime();
+            runtime.start(List.of("xml:" + logs), files(true));
+            List<EventRecord> events = KbSituation.severalComputers().events();
+            long seenGeneration = runtime.generation();
+            for (int i = 0; i < events.size(); i++) {
+                WevtutilXml.append(file, events.subList(i, i + 1));
+                long shown = i + 1;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (runtime.sourceSnapshots().get(0).eventsRead() < shown) {
+                    long generation = runtime.generation();
+                    long shownRead = runtime.sourceSnapshots().get(0).eventsRead();
+                    long shownCounted = runtime.snapshot().events().stream().mapToLong(e -> e.count()).sum();
+                    // Read after the snapshot: the file can only be as new or newer.
+                    PersistedState onDisk = store.load().orElseThrow();
+                    assertThat(onDisk.sources().get("xml:" + logs).eventsRead()).as("generation %d", generation)
+                            .isGreaterThanOrEqualTo(shownRead);
+                    assertThat(onDisk.engine().events().stream().mapToLong(e -> e.count()).sum())
+                            .isGreaterThanOrEqualTo(shownCounted);
+                    assertThat(System.nanoTime()).as("waited for event %d", shown).isLessThan(deadline);
+                    Thread.sleep(5);
+                }
+            }
+            assertThat(runtime.generation()).isGreaterThan(seenGeneration);
+            assertState(runtime, KbSituation.severalComputers().expected());
+        }
+
+        @Test
+        void readyOnceTheStateIsLoadedAndEverySourceFinishedItsFirstPass() throws Exception {
+            writeLog("app.xml", KbSituation.method3().events());
+            String slow = "xml:" + logs.resolve("later");
+            CountDownLatch mayStart = new CountDownLatch(1);
+            ExporterRuntime runtime = runtime(Optional.empty());
+            assertThat(runtime.notReadyReason()).contains("the saved state is not loaded yet");
+            assertThat(runtime.isReady()).isFalse();
+
+            runtime.start(List.of("xml:" + logs.resolve("app.xml"), slow), (spec, checkpoint) -> {
+                if (spec.equals(slow)) {
+                    FailingSource.awaitUninterruptibly(mayStart);
+                }
+                return new FileSource(spec, true, POLL, checkpoint);
+            });
+
+            assertThat(runtime.notReadyReason()).isEmpty();
+            await("the first source's pass", () -> runtime.sourceSnapshots().get(0).eventsRead()
+                    == KbSituation.method3().events().size());
+            assertThat(runtime.isReady()).as("the second source has not read yet").isFalse();
+            mayStart.countDown();
+            await("ready", runtime::isReady);
         }
     }
 
@@ -314,7 +378,7 @@ class ExporterRuntimeTest {
             AtomicInteger attempts = new AtomicInteger();
             // A retry due in an hour: a source thread still waiting for it after close() has sat it out.
             ExporterRuntime runtime = new ExporterRuntime(new LifecycleEngine(LifecycleSettings.DEFAULTS, () -> NOW),
-                    Optional.empty(), Duration.ofHours(1));
+                    Optional.empty(), Duration.ofHours(1), ExporterRuntime.DEFAULT_COMMIT_INTERVAL);
             started.add(runtime);
             runtime.start(List.of("xml:" + logs.resolve("unreachable")), (spec, checkpoint) -> {
                 attempts.incrementAndGet();

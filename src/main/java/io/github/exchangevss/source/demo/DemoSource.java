@@ -98,6 +98,7 @@ public final class DemoSource implements EventSource {
     @Override
     public void run(EventSink sink) throws InterruptedException {
         sink.up(true);
+        sink.caughtUp();
         while (!closed) {
             long loopStart = System.nanoTime();
             for (Step step : SCRIPT) {
@@ -107,6 +108,8 @@ public final class DemoSource implements EventSource {
                     return;
                 }
                 sink.accept(event(step));
+                // The script has no position to resume from: a restart plays it from the start.
+                sink.checkpoint("");
             }
             sleepUntil(loopStart + secondLength.toNanos() * LOOP.toSeconds());
         }

@@ -128,6 +128,7 @@ public final class FileSource implements EventSource {
                     readFile(file, sink);
                 }
             }
+            sink.caughtUp();
         } while (follow && !closed.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
     }
 

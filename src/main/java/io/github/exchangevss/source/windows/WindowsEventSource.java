@@ -327,6 +327,7 @@ public final class WindowsEventSource implements EventSource {
                 }
             }
             if (!any) {
+                sink.caughtUp();
                 session.await(handles, MAX_WAIT);
             }
         }
