@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
 
 /**
  * Crash soak: the shaded jar follows a growing export of many servers' MSExchangeIS events and is killed with
- * SIGKILL at random moments, then started again on the same state directory. Every scrape is recorded and checked:
+ * SIGKILL at random moments (a quarter of them while it starts, the others while it serves), then started again on the same state directory. Every scrape is recorded and checked:
  * no counter series goes down or disappears; a server stuck before a kill is stuck at every scrape after the
  * restart until events of its own clear it; no scrape answers before the saved state is loaded; at the end the
  * events counted equal the events written, and the state equals {@code diagnose} of the whole file.
@@ -49,6 +49,9 @@ public final class CrashSoak {
     private static final Path JAR = Path.of("target", "exchange-vss-exporter.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration SCRAPE_EVERY = Duration.ofMillis(50);
+    private static final Duration START = Duration.ofSeconds(60);
+    /** Time after the first metrics of an exporter by which it has read the backlog of its restart. */
+    private static final Duration SETTLED = Duration.ofSeconds(2);
     private static final Duration FINAL_WAIT = Duration.ofSeconds(60);
     /** How long the last exporter, never killed, follows the growing export: where latency is measured. */
     private static final Duration FOLLOWED_TO_THE_END = Duration.ofSeconds(15);
@@ -121,8 +124,8 @@ public final class CrashSoak {
         Files.writeString(export, "");
         List<EventRecord> events = fleetExport();
         long vssEvents = events.stream().filter(e -> VssEvents.PROVIDER.equalsIgnoreCase(e.provider())).count();
-        // The kills spread over the writing, about 2.5 s per life; the last life follows the rest of it.
-        Thread writer = new Thread(() -> write(events, Duration.ofMillis(kills * 2500L).plus(FOLLOWED_TO_THE_END)),
+        // The kills spread over the writing, about 4 s per life; the last life follows the rest of it.
+        Thread writer = new Thread(() -> write(events, Duration.ofMillis(kills * 4000L).plus(FOLLOWED_TO_THE_END)),
                 "export writer");
         writer.setDaemon(true);
         writer.start();
@@ -131,17 +134,24 @@ public final class CrashSoak {
         Map<String, Double> eventsBeforeKill = Map.of();
         for (int life = 0; life < kills; life++) {
             try (Exporter exporter = new Exporter(life)) {
-                long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextInt(4000));
-                boolean firstShown = true;
+                // One kill in four at a random moment of the start (mostly before the state is loaded), the others
+                // at a random moment of the first three seconds of serving.
+                boolean duringStart = random.nextInt(4) == 0;
+                long killAfterNanos = TimeUnit.MILLISECONDS.toNanos(random.nextInt(3000));
+                long killAt = duringStart ? System.nanoTime() + killAfterNanos : Long.MAX_VALUE;
+                long startedBy = System.nanoTime() + START.toNanos();
                 Scrape last = null;
                 while (System.nanoTime() < killAt) {
                     Scrape scrape = exporter.scrape();
                     if (scrape != null) {
-                        if (firstShown) {
+                        if (last == null) {
                             checkStuckKept(stuckBeforeKill, eventsBeforeKill, scrape, life);
-                            firstShown = false;
+                            killAt = Math.min(killAt, System.nanoTime() + killAfterNanos);
                         }
                         last = scrape;
+                    } else if (last == null && System.nanoTime() > startedBy) {
+                        violations.add("life " + life + ": no metrics within " + START);
+                        break;
                     }
                     Thread.sleep(SCRAPE_EVERY.toMillis());
                 }
@@ -201,7 +211,7 @@ public final class CrashSoak {
             List<EventRecord> played = new ArrayList<>();
             Instant next = Instant.EPOCH;
             long recordId = 1000;
-            for (int n = 1 + random.nextInt(3); n > 0; n--) {
+            for (int n = 3 + random.nextInt(10); n > 0; n--) {
                 List<EventRecord> situation = oneServer.get(random.nextInt(oneServer.size())).events();
                 Instant first = situation.get(0).timeCreated();
                 for (EventRecord e : situation) {
@@ -233,12 +243,12 @@ public final class CrashSoak {
     /** Appends the events in random chunks at random moments over about {@code over}. */
     private void write(List<EventRecord> events, Duration over) {
         Random pace = new Random(seed + 1);
-        int chunks = Math.max(1, events.size() / 3);
+        int chunks = Math.max(1, events.size() / 5);
         long gapMillis = Math.max(10, over.toMillis() / chunks);
         long vssSoFar = 0;
         try {
             for (int i = 0; i < events.size(); ) {
-                List<EventRecord> chunk = events.subList(i, Math.min(events.size(), i + 1 + pace.nextInt(5)));
+                List<EventRecord> chunk = events.subList(i, Math.min(events.size(), i + 1 + pace.nextInt(9)));
                 WevtutilXml.append(export, chunk);
                 long vss = chunk.stream().filter(e -> VssEvents.PROVIDER.equalsIgnoreCase(e.provider())).count();
                 if (vss > 0) {
@@ -382,9 +392,10 @@ public final class CrashSoak {
         private final Process process;
         private final int port;
         private final Path output;
-        /** Set once a scrape showed every event appended before it: from then on appends are timed. */
-        private long caughtUpAt = Long.MAX_VALUE;
-        private int timedAppends;
+        /** Appends from this moment on are timed. */
+        private long timedFrom = Long.MAX_VALUE;
+        /** Appends whose events a scrape of this exporter has shown (or that came before its first scrape). */
+        private int seenAppends;
 
         Exporter(int life) throws IOException {
             try (ServerSocket socket = new ServerSocket(0)) {
@@ -399,7 +410,6 @@ public final class CrashSoak {
 
         /** One scrape, checked; null when it was refused or answered 503. */
         Scrape scrape() throws InterruptedException {
-            int appendsBefore = appends.size();
             HttpResponse<String> response;
             try {
                 response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
@@ -423,23 +433,22 @@ public final class CrashSoak {
             }
             Scrape scrape = Scrape.parse(response.body());
             checkCounters(scrape);
-            timeAppends(scrape, appendsBefore, at);
+            timeAppends(scrape, at);
             return scrape;
         }
 
-        /** Event -> scrape latency of the appends made while this exporter had caught up with the export. */
-        private void timeAppends(Scrape scrape, int appendsBefore, long at) {
-            double counted = sum(scrape, EVENTS_TOTAL);
-            if (caughtUpAt == Long.MAX_VALUE) {
-                if (appendsBefore == 0 || counted >= appends.get(appendsBefore - 1).vssEventsSoFar()) {
-                    caughtUpAt = at;
-                    timedAppends = appendsBefore;
-                }
-                return;
+        /**
+         * Event -> scrape latency of the appends made from {@link #SETTLED} after this exporter's first metrics on,
+         * when it has read the backlog of its restart.
+         */
+        private void timeAppends(Scrape scrape, long at) {
+            if (timedFrom == Long.MAX_VALUE) {
+                timedFrom = at + SETTLED.toNanos();
             }
-            while (timedAppends < appends.size() && appends.get(timedAppends).vssEventsSoFar() <= counted) {
-                Append append = appends.get(timedAppends++);
-                if (append.atNanos() > caughtUpAt) {
+            double counted = sum(scrape, EVENTS_TOTAL);
+            while (seenAppends < appends.size() && appends.get(seenAppends).vssEventsSoFar() <= counted) {
+                Append append = appends.get(seenAppends++);
+                if (append.atNanos() >= timedFrom) {
                     latencies.add(TimeUnit.NANOSECONDS.toMillis(at - append.atNanos()));
                 }
             }
