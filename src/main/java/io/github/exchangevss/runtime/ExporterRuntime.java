@@ -150,6 +150,8 @@ public final class ExporterRuntime implements AutoCloseable {
                 status.up(false);
                 status.error(e instanceof SourceException ? "source_failed" : "internal_error");
                 changed.set(true);
+                // Its first pass is over, failed: waiting for it would keep the exporter unready while it retries.
+                caughtUp.add(spec);
                 LOG.error("source {}: {}; retrying in {} s", spec, e.getMessage(), delay.toSeconds(),
                         e instanceof SourceException ? null : e);
             }
@@ -203,7 +205,10 @@ public final class ExporterRuntime implements AutoCloseable {
         return loaded ? Optional.empty() : Optional.of(LOADING);
     }
 
-    /** True once the saved state is loaded and every source has read what existed when it started. */
+    /**
+     * True once the saved state is loaded and every source has read what existed when it started, or failed at its
+     * first attempt (shown by {@code exchange_vss_source_up} 0 while it is retried).
+     */
     public boolean isReady() {
         return loaded && statuses.stream().allMatch(status -> caughtUp.contains(status.name()));
     }

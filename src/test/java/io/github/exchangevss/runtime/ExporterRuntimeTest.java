@@ -366,6 +366,7 @@ class ExporterRuntimeTest {
             await("the working source", () -> computer(runtime, m2.expected().get(0).computer()).isPresent());
             assertState(runtime, m2.expected());
             assertThat(upOf(registry, good)).isEqualTo(1.0);
+            await("ready, the failed first attempt counting as done", runtime::isReady);
 
             mayRecover.countDown();
             assertThat(runtime.awaitSources(WAIT)).isTrue();
