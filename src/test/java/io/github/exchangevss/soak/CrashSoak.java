@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -54,7 +55,7 @@ public final class CrashSoak {
     private static final Duration SETTLED = Duration.ofSeconds(2);
     private static final Duration FINAL_WAIT = Duration.ofSeconds(60);
     /** How long the last exporter, never killed, follows the growing export: where latency is measured. */
-    private static final Duration FOLLOWED_TO_THE_END = Duration.ofSeconds(15);
+    private static final Duration FOLLOWED_TO_THE_END = Duration.ofSeconds(20);
     private static final String EVENTS_TOTAL = "exchange_vss_events_total";
     private static final String CLOCK_PROVIDER = "Soak-Clock";
 
@@ -124,9 +125,19 @@ public final class CrashSoak {
         Files.writeString(export, "");
         List<EventRecord> events = fleetExport();
         long vssEvents = events.stream().filter(e -> VssEvents.PROVIDER.equalsIgnoreCase(e.provider())).count();
-        // The kills spread over the writing, about 4 s per life; the last life follows the rest of it.
-        Thread writer = new Thread(() -> write(events, Duration.ofMillis(kills * 4000L).plus(FOLLOWED_TO_THE_END)),
-                "export writer");
+        // Four fifths of the export are written while the exporter is killed, about 3 s per life; the rest once the
+        // last exporter serves, which follows it to the end: that is where latency is timed without restarts.
+        int killedPart = events.size() * 4 / 5;
+        CountDownLatch lastLifeServes = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            long vss = write(events.subList(0, killedPart), Duration.ofMillis(kills * 3000L), 0);
+            try {
+                lastLifeServes.await(START.toMillis() + kills * 10_000L, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            write(events.subList(killedPart, events.size()), FOLLOWED_TO_THE_END, vss);
+        }, "export writer");
         writer.setDaemon(true);
         writer.start();
 
@@ -168,9 +179,9 @@ public final class CrashSoak {
         try (Exporter exporter = new Exporter(kills)) {
             Scrape done = null;
             boolean firstShown = true;
-            long deadline = System.nanoTime() + FINAL_WAIT.toNanos();
+            long deadline = System.nanoTime() + START.toNanos();
             while (writer.isAlive() || System.nanoTime() < deadline) {
-                if (writer.isAlive()) {
+                if (writer.isAlive() && !firstShown) {
                     deadline = System.nanoTime() + FINAL_WAIT.toNanos();
                 }
                 Scrape scrape = exporter.scrape();
@@ -178,6 +189,7 @@ public final class CrashSoak {
                     if (firstShown) {
                         checkStuckKept(stuckBeforeKill, eventsBeforeKill, scrape, kills);
                         firstShown = false;
+                        lastLifeServes.countDown();
                     }
                     if (!writer.isAlive() && sum(scrape, "exchange_vss_source_events_read_total") >= eventsWritten) {
                         done = scrape;
@@ -240,12 +252,14 @@ public final class CrashSoak {
         return interleaved;
     }
 
-    /** Appends the events in random chunks at random moments over about {@code over}. */
-    private void write(List<EventRecord> events, Duration over) {
-        Random pace = new Random(seed + 1);
+    /**
+     * Appends the events in random chunks at random moments over about {@code over}; returns the MSExchangeIS events
+     * written in all, {@code vssSoFar} of them before.
+     */
+    private long write(List<EventRecord> events, Duration over, long vssSoFar) {
+        Random pace = new Random(seed + vssSoFar + 1);
         int chunks = Math.max(1, events.size() / 5);
         long gapMillis = Math.max(10, over.toMillis() / chunks);
-        long vssSoFar = 0;
         try {
             for (int i = 0; i < events.size(); ) {
                 List<EventRecord> chunk = events.subList(i, Math.min(events.size(), i + 1 + pace.nextInt(9)));
@@ -262,6 +276,7 @@ public final class CrashSoak {
         } catch (IOException | InterruptedException e) {
             violations.add("the export could not be written: " + e);
         }
+        return vssSoFar;
     }
 
     /** Every series that was 1 before the kill is 1 now, unless new events of that computer were applied. */
