@@ -122,8 +122,18 @@ public final class ExporterRuntime implements AutoCloseable {
             threads.add(thread);
             thread.start();
         }
-        committer.scheduleWithFixedDelay(() -> commit(false), commitInterval.toMillis(), commitInterval.toMillis(),
+        committer.scheduleWithFixedDelay(this::commitOnSchedule, commitInterval.toMillis(), commitInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** An exception would end the schedule, and with it every later commit: it is logged and retried instead. */
+    private void commitOnSchedule() {
+        try {
+            commit(false);
+        } catch (RuntimeException e) {
+            changed.set(true);
+            LOG.error("Cannot commit the state; retrying", e);
+        }
     }
 
     private void runSource(String spec, SourceFactory factory, SourceStatus status) {
