@@ -5,7 +5,7 @@ import io.github.exchangevss.event.EventRecord;
 /** Receives what a source reads. Implementations are thread-safe: every source runs on its own thread. */
 public interface EventSink {
 
-    /** Takes effect with the next {@link #checkpoint}: an event is only applied together with a position covering it. */
+    /** Takes effect with the next {@link #checkpoint}: an event is applied only together with a position covering it. */
     void accept(EventRecord event);
 
     /**

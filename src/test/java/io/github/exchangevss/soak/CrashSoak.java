@@ -34,9 +34,9 @@ import java.util.stream.Collectors;
 
 /**
  * Crash soak: the shaded jar follows a growing export of many servers' MSExchangeIS events and is killed with
- * SIGKILL at random moments (a quarter of them while it starts, the others while it serves), then started again on the same state directory. Every scrape is recorded and checked:
- * no counter series goes down or disappears; a server stuck before a kill is stuck at every scrape after the
- * restart until events of its own clear it; no scrape answers before the saved state is loaded; at the end the
+ * SIGKILL at random moments (a quarter of them while it starts, the others while it serves), then started again
+ * on the same state directory. Every scrape is recorded and checked: no counter series goes down or disappears; a
+ * server once stuck stays present and stuck, across restarts, until events of its own clear it; at the end the
  * events counted equal the events written, and the state equals {@code diagnose} of the whole file.
  *
  * <pre>
@@ -91,6 +91,9 @@ public final class CrashSoak {
     private final Map<String, Double> counterHighs = new HashMap<>();
     private final List<Long> latencies = new ArrayList<>();
     private final List<Append> appends = new CopyOnWriteArrayList<>();
+    /** The stuck flags and events counted per computer at the last scrape with metrics. */
+    private Map<String, Double> lastStuck = Map.of();
+    private Map<String, Double> lastEvents = Map.of();
     private long scrapes;
     private long refused;
     private long notLoaded;
@@ -141,8 +144,6 @@ public final class CrashSoak {
         writer.setDaemon(true);
         writer.start();
 
-        Map<String, Double> stuckBeforeKill = Map.of();
-        Map<String, Double> eventsBeforeKill = Map.of();
         for (int life = 0; life < kills; life++) {
             try (Exporter exporter = new Exporter(life)) {
                 // One kill in four at a random moment of the start (mostly before the state is loaded), the others
@@ -151,27 +152,22 @@ public final class CrashSoak {
                 long killAfterNanos = TimeUnit.MILLISECONDS.toNanos(random.nextInt(3000));
                 long killAt = duringStart ? System.nanoTime() + killAfterNanos : Long.MAX_VALUE;
                 long startedBy = System.nanoTime() + START.toNanos();
-                Scrape last = null;
+                boolean shown = false;
                 while (System.nanoTime() < killAt) {
-                    Scrape scrape = exporter.scrape();
-                    if (scrape != null) {
-                        if (last == null) {
-                            checkStuckKept(stuckBeforeKill, eventsBeforeKill, scrape, life);
+                    if (exporter.scrape() != null) {
+                        if (!shown) {
                             killAt = Math.min(killAt, System.nanoTime() + killAfterNanos);
                         }
-                        last = scrape;
-                    } else if (last == null && System.nanoTime() > startedBy) {
+                        shown = true;
+                    } else if (!shown && System.nanoTime() > startedBy) {
                         violations.add("life " + life + ": no metrics within " + START);
                         break;
                     }
                     Thread.sleep(SCRAPE_EVERY.toMillis());
                 }
                 exporter.kill();
-                if (last == null) {
+                if (!shown) {
                     killsBeforeLoaded++;
-                } else {
-                    stuckBeforeKill = series(last, "exchange_vss_backup_in_progress_stuck");
-                    eventsBeforeKill = eventsPerComputer(last);
                 }
             }
         }
@@ -187,7 +183,6 @@ public final class CrashSoak {
                 Scrape scrape = exporter.scrape();
                 if (scrape != null) {
                     if (firstShown) {
-                        checkStuckKept(stuckBeforeKill, eventsBeforeKill, scrape, kills);
                         firstShown = false;
                         lastLifeServes.countDown();
                     }
@@ -279,23 +274,27 @@ public final class CrashSoak {
         return vssSoFar;
     }
 
-    /** Every series that was 1 before the kill is 1 now, unless new events of that computer were applied. */
-    private void checkStuckKept(Map<String, Double> stuckBefore, Map<String, Double> eventsBefore, Scrape scrape,
-            int life) {
+    /**
+     * A computer that was stuck at the last scrape, by this exporter or the one killed before it, is present and
+     * stuck now, unless new events of that computer were applied: time alone never clears the flag, and a restart
+     * must not either.
+     */
+    private void checkStuckKept(Scrape scrape) {
         Map<String, Double> stuckNow = series(scrape, "exchange_vss_backup_in_progress_stuck");
         Map<String, Double> eventsNow = eventsPerComputer(scrape);
-        stuckBefore.forEach((computer, value) -> {
+        lastStuck.forEach((computer, value) -> {
             if (value != 1.0) {
                 return;
             }
             Double now = stuckNow.get(computer);
-            boolean newEvents = eventsNow.getOrDefault(computer, 0.0) > eventsBefore.getOrDefault(computer, 0.0);
             if (now == null) {
-                violations.add("restart " + life + ": stuck " + computer + " missing from the first scrape");
-            } else if (now != 1.0 && !newEvents) {
-                violations.add("restart " + life + ": stuck " + computer + " shown stuck=0 at the first scrape");
+                violations.add("scrape " + scrapes + ": stuck " + computer + " is missing");
+            } else if (now != 1.0 && eventsNow.getOrDefault(computer, 0.0) <= lastEvents.getOrDefault(computer, 0.0)) {
+                violations.add("scrape " + scrapes + ": stuck " + computer + " shown stuck=0 with no new event");
             }
         });
+        lastStuck = stuckNow;
+        lastEvents = eventsNow;
     }
 
     /** Every counter series is at least as high as ever before, in every scrape, across every restart. */
@@ -448,6 +447,7 @@ public final class CrashSoak {
             }
             Scrape scrape = Scrape.parse(response.body());
             checkCounters(scrape);
+            checkStuckKept(scrape);
             timeAppends(scrape, at);
             return scrape;
         }
