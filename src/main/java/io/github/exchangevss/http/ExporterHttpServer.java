@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
@@ -89,16 +91,20 @@ public final class ExporterHttpServer implements AutoCloseable {
     /**
      * Registers the JVM metrics in {@code registry} and starts serving them after {@code collector}'s.
      *
-     * @param ready whether the initial state is loaded and the first read is done; {@code /-/ready} answers 503
-     *              until it is true
+     * @param ready    whether the initial state is loaded and the first read is done; {@code /-/ready} answers 503
+     *                 until it is true
+     * @param notShown why metrics and the status page cannot be shown yet (the saved state is not loaded): they
+     *                 answer 503 with that reason until it is empty
      */
     public static ExporterHttpServer start(HttpSettings settings, CollectorRegistry registry,
-            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready) throws IOException {
-        return start(settings, Limits.DEFAULTS, registry, collector, statusPage, ready);
+            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready,
+            Supplier<Optional<String>> notShown) throws IOException {
+        return start(settings, Limits.DEFAULTS, registry, collector, statusPage, ready, notShown);
     }
 
     public static ExporterHttpServer start(HttpSettings settings, Limits limits, CollectorRegistry registry,
-            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready) throws IOException {
+            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready,
+            Supplier<Optional<String>> notShown) throws IOException {
         HttpServer server = create(settings);
         DefaultExports.register(registry);
         ThreadPoolExecutor shedder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
@@ -120,13 +126,13 @@ public final class ExporterHttpServer implements AutoCloseable {
         String telemetryPath = settings.telemetryPath();
 
         Map<String, String> headers = settings.webConfig().headers();
-        mount(server, telemetryPath, new MetricsHandler(collector, registry, limits.concurrentScrapes(),
-                limits.scrapeWait()), authenticator, headers);
-        mount(server, "/", exchange -> {
+        mount(server, telemetryPath, shownWhenLoaded(notShown, new MetricsHandler(collector, registry,
+                limits.concurrentScrapes(), limits.scrapeWait())), authenticator, headers);
+        mount(server, "/", shownWhenLoaded(notShown, exchange -> {
             StatusPage.Response page = statusPage.respond(exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), telemetryPath);
             respond(exchange, page.status(), "text/html; charset=utf-8", page.html());
-        }, authenticator, headers);
+        }), authenticator, headers);
         mount(server, "/-/healthy", exchange -> respond(exchange, 200, "text/plain; charset=utf-8",
                 "Healthy"), authenticator, headers);
         mount(server, "/-/ready", exchange -> {
@@ -241,6 +247,18 @@ public final class ExporterHttpServer implements AutoCloseable {
                 respond(exchange, 500, "text/plain; charset=utf-8", "Internal error; see the exporter's log");
             }
         }
+    }
+
+    /** Before the saved state is loaded every stuck server would be missing: a failed scrape is the honest answer. */
+    private static HttpHandler shownWhenLoaded(Supplier<Optional<String>> notShown, HttpHandler handler) {
+        return exchange -> {
+            Optional<String> reason = notShown.get();
+            if (reason.isPresent()) {
+                respond(exchange, 503, "text/plain; charset=utf-8", "Not ready: " + reason.get() + "\n");
+            } else {
+                handler.handle(exchange);
+            }
+        };
     }
 
     static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

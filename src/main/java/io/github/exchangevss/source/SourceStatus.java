@@ -18,6 +18,17 @@ public final class SourceStatus {
         SourceErrorKinds.common(name).forEach(kind -> errors.put(kind, 0L));
     }
 
+    /** A status whose counters go on from {@code saved}, those of an earlier run of the exporter. */
+    public SourceStatus(String name, Counters saved) {
+        this(name);
+        eventsRead = saved.eventsRead();
+        eventsMissed = saved.eventsMissed();
+        lastEventTime = saved.lastEventTime();
+        if (saved.errors() != null) {
+            errors.putAll(saved.errors());
+        }
+    }
+
     public String name() {
         return name;
     }
@@ -48,5 +59,14 @@ public final class SourceStatus {
 
     /** @param lastEventTime time of the newest event read; null before the first */
     public record Snapshot(String name, boolean up, long eventsRead, long eventsMissed, Instant lastEventTime,
-            Map<String, Long> errors) {}
+            Map<String, Long> errors) {
+
+        /** What is persisted: the counters, which continue across restarts. */
+        public Counters counters() {
+            return new Counters(eventsRead, eventsMissed, lastEventTime, errors);
+        }
+    }
+
+    /** The part of a status that survives restarts. */
+    public record Counters(long eventsRead, long eventsMissed, Instant lastEventTime, Map<String, Long> errors) {}
 }

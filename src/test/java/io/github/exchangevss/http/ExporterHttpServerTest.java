@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -49,6 +50,7 @@ import org.springframework.security.crypto.bcrypt.BCrypt;
 
 class ExporterHttpServerTest {
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicReference<Optional<String>> notShown = new AtomicReference<>(Optional.empty());
     private final List<SourceStatus.Snapshot> sources =
             List.of(new SourceStatus.Snapshot("demo", true, 3, 0, null, Map.of()));
     private ExporterHttpServer server;
@@ -67,7 +69,7 @@ class ExporterHttpServerTest {
         CollectorRegistry registry = new CollectorRegistry();
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), telemetryPath, webConfig), registry,
                 new ExporterCollector(() -> engine, () -> sources, buildInfo),
-                new StatusPage(() -> engine, () -> sources, buildInfo), ready::get);
+                new StatusPage(() -> engine, () -> sources, buildInfo), ready::get, notShown::get);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -96,7 +98,7 @@ class ExporterHttpServerTest {
         EngineSnapshot engine = new EngineSnapshot(Instant.EPOCH, List.of(), List.of());
         assertThatThrownBy(() -> ExporterHttpServer.start(new HttpSettings(taken, "/metrics", WebConfig.NONE),
                 new CollectorRegistry(), new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
-                new StatusPage(() -> engine, List::of, new BuildInfo("v", "r")), () -> true))
+                new StatusPage(() -> engine, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty))
                 .isInstanceOf(IOException.class).hasMessageStartingWith("cannot listen on web.listen-address");
     }
 
@@ -108,7 +110,7 @@ class ExporterHttpServerTest {
                 new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
                 new StatusPage(() -> {
                     throw new IllegalStateException("engine failed");
-                }, List::of, new BuildInfo("v", "r")), () -> true);
+                }, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty);
         assertThat(get("/").statusCode()).isEqualTo(500);
         assertThat(get("/-/healthy").statusCode()).isEqualTo(200);
     }
@@ -187,6 +189,22 @@ class ExporterHttpServerTest {
     }
 
     @Test
+    void metricsAndStatusPageAnswer503WithTheReasonUntilTheStateIsLoaded() throws Exception {
+        notShown.set(Optional.of("the saved state is not loaded yet"));
+        start("/metrics", WebConfig.NONE);
+        for (String path : List.of("/metrics", "/")) {
+            HttpResponse<String> early = get(path);
+            assertThat(early.statusCode()).as(path).isEqualTo(503);
+            assertThat(early.body()).as(path).isEqualTo("Not ready: the saved state is not loaded yet\n");
+        }
+        assertThat(get("/-/healthy").statusCode()).isEqualTo(200);
+
+        notShown.set(Optional.empty());
+        assertThat(get("/metrics").statusCode()).isEqualTo(200);
+        assertThat(get("/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void customTelemetryPathReplacesMetrics() throws Exception {
         start("/exchange/metrics", WebConfig.NONE);
         assertThat(get("/exchange/metrics").body()).contains("exchange_vss_exporter_build_info");
@@ -223,7 +241,7 @@ class ExporterHttpServerTest {
         AtomicReference<List<SourceStatus.Snapshot>> state = new AtomicReference<>(sources);
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
                 WebConfig.NONE), new CollectorRegistry(), new ExporterCollector(() -> engine, state::get,
-                new BuildInfo("v", "r")), new StatusPage(() -> engine, state::get, new BuildInfo("v", "r")), () -> true);
+                new BuildInfo("v", "r")), new StatusPage(() -> engine, state::get, new BuildInfo("v", "r")), () -> true, Optional::empty);
         String first = exporterPart(get("/metrics").body());
         for (int i = 0; i < 20; i++) {
             // The render time is part of the cached bytes: the same value means nothing was rendered again.
@@ -328,7 +346,7 @@ class ExporterHttpServerTest {
     private void startWith(ExporterHttpServer.Limits limits, Supplier<EngineSnapshot> engine) throws IOException {
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
                 WebConfig.NONE), limits, new CollectorRegistry(), new ExporterCollector(engine, List::of,
-                new BuildInfo("v", "r")), new StatusPage(() -> EMPTY, List::of, new BuildInfo("v", "r")), () -> true);
+                new BuildInfo("v", "r")), new StatusPage(() -> EMPTY, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty);
     }
 
     @Nested

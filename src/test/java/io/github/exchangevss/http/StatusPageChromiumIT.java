@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -52,7 +53,7 @@ class StatusPageChromiumIT {
         BuildInfo build = new BuildInfo("test", "test");
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
                         WebConfig.NONE), new CollectorRegistry(), new ExporterCollector(() -> fleet, () -> sources, build),
-                new StatusPage(() -> fleet, () -> sources, build), () -> true);
+                new StatusPage(() -> fleet, () -> sources, build), () -> true, Optional::empty);
         base = "http://127.0.0.1:" + server.port();
         chromium = Chromium.start();
     }

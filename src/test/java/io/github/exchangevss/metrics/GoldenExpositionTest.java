@@ -2,6 +2,7 @@ package io.github.exchangevss.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.runtime.ExporterRuntime;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
@@ -98,10 +98,9 @@ class GoldenExpositionTest {
     /** Reads the situation as serve would, with the source named after the situation, not the temporary file. */
     private static String expose(KbSituation situation, Path exports) throws Exception {
         Path file = WevtutilXml.write(exports.resolve(fileName(situation) + ".xml"), situation.events());
-        Supplier<Instant> noWallClock = () -> {
-            throw new AssertionError("a golden exposition is judged by the log's clock only");
-        };
-        LifecycleEngine engine = new LifecycleEngine(LifecycleSettings.DEFAULTS, noWallClock);
+        // Judged by the log's clock only, also where the runtime takes its snapshots.
+        Instant logEnd = situation.events().stream().map(EventRecord::timeCreated).max(Instant::compareTo).orElseThrow();
+        LifecycleEngine engine = new LifecycleEngine(LifecycleSettings.DEFAULTS, () -> logEnd);
         try (ExporterRuntime runtime = new ExporterRuntime(engine, Optional.empty())) {
             runtime.start(List.of("xml:" + file.getFileName()), (spec, checkpoint) ->
                     new FileSource("xml:" + file, false, FileSource.DEFAULT_POLL_INTERVAL, checkpoint));

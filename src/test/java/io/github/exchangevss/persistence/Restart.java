@@ -15,7 +15,7 @@ public final class Restart {
             throws IOException {
         StateStore store = new StateStore(storage);
         store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.EPOCH,
-                engine.exportState(), Map.of())));
+                engine.exportState(), Map.of(), Map.of())));
         LifecycleEngine restored = fresh.get();
         restored.importState(store.load().orElseThrow(() -> new AssertionError("the state file was not loaded")).engine());
         return restored;

@@ -8,6 +8,7 @@ import io.github.exchangevss.lifecycle.EngineStateRoundTrip;
 import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.lifecycle.Remediation;
+import io.github.exchangevss.source.SourceStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class StateStoreTest {
         events.forEach(before::apply);
         StateStore store = new StateStore(dir);
         store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
-                before.exportState(), Map.of())));
+                before.exportState(), Map.of(), Map.of())));
         LifecycleEngine after = engine();
         after.importState(store.load().orElseThrow().engine());
         return after;
@@ -47,7 +48,8 @@ class StateStoreTest {
 
         StateStore store = new StateStore(dir);
         store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, end,
-                before.exportState(), Map.of("windows", "<BookmarkList/>"))));
+                before.exportState(), Map.of("windows", "<BookmarkList/>"), Map.of("windows",
+                new SourceStatus.Counters(12, 3, end, Map.of("log_wrapped", 1L))))));
 
         PersistedState loaded = new StateStore(dir).load().orElseThrow();
         LifecycleEngine after = engine();
@@ -56,6 +58,10 @@ class StateStoreTest {
         EngineSnapshot expected = before.snapshotAt(end);
         EngineSnapshot actual = after.snapshotAt(end);
         assertThat(actual.computers()).isEqualTo(expected.computers());
+        assertThat(actual.events()).as("event counters go on from the saved values").isNotEmpty()
+                .isEqualTo(expected.events());
+        assertThat(loaded.sources()).containsEntry("windows",
+                new SourceStatus.Counters(12, 3, end, Map.of("log_wrapped", 1L)));
         assertThat(actual.computers()).filteredOn(c -> c.stuck()).singleElement()
                 .satisfies(c -> assertThat(c.remediation()).isEqualTo(Remediation.RESTART_INFORMATION_STORE));
         assertThat(loaded.checkpoints()).containsEntry("windows", "<BookmarkList/>");

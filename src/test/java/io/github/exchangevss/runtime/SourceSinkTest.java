@@ -18,7 +18,7 @@ class SourceSinkTest {
     void everyErrorIsCountedButTheLogNamesTheFirstOnesThenSamples() {
         SourceStatus status = new SourceStatus("xml:damaged");
         SourceSink sink = new SourceSink(new LifecycleEngine(LifecycleSettings.DEFAULTS, Instant::now), status,
-                new HashMap<>(), () -> { });
+                new HashMap<>(), () -> { }, () -> { });
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));

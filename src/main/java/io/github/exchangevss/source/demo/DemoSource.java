@@ -127,6 +127,7 @@ public final class DemoSource implements EventSource {
     @Override
     public void run(EventSink sink) throws InterruptedException {
         sink.up(true);
+        sink.caughtUp();
         while (!closed) {
             long loopStart = System.nanoTime();
             for (Step step : SCRIPT) {
@@ -136,6 +137,8 @@ public final class DemoSource implements EventSource {
                     return;
                 }
                 sink.accept(event(step, clock.get()));
+                // The script has no position to resume from: a restart plays it from the start.
+                sink.checkpoint("");
             }
             sleepUntil(loopStart + secondLength.toNanos() * LOOP.toSeconds());
         }

@@ -135,6 +135,7 @@ public final class FileSource implements EventSource {
                     ordered.deliver();
                 }
             }
+            sink.caughtUp();
         } while (follow && !closed.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
     }
 

@@ -407,6 +407,10 @@ public final class WindowsEventSource implements EventSource {
                     drain(s, sink, backoff);
                 }
             }
+            if (signalled.isEmpty()) {
+                // Nothing waiting: everything that existed when the source started is read.
+                sink.caughtUp();
+            }
             progress(session, subscriptions, signalled, sink);
         }
     }
