@@ -94,6 +94,8 @@ public final class CrashSoak {
     /** The stuck flags and events counted per computer at the last scrape with metrics. */
     private Map<String, Double> lastStuck = Map.of();
     private Map<String, Double> lastEvents = Map.of();
+    /** The export's events in the order they are written: the file source applies a prefix of them. */
+    private volatile List<EventRecord> written = List.of();
     private long scrapes;
     private long refused;
     private long notLoaded;
@@ -127,6 +129,7 @@ public final class CrashSoak {
         Files.createDirectories(export.getParent());
         Files.writeString(export, "");
         List<EventRecord> events = fleetExport();
+        written = events;
         long vssEvents = events.stream().filter(e -> VssEvents.PROVIDER.equalsIgnoreCase(e.provider())).count();
         // Four fifths of the export are written while the exporter is killed, about 3 s per life; the rest once the
         // last exporter serves, which follows it to the end: that is where latency is timed without restarts.
@@ -387,9 +390,15 @@ public final class CrashSoak {
         return values;
     }
 
-    private static Map<String, Double> eventsPerComputer(Scrape scrape) {
+    /**
+     * The events applied per computer: event counts are per fleet, but the one file source applies the export in
+     * the order it was written, so the events it has read are the first that many written.
+     */
+    private Map<String, Double> eventsPerComputer(Scrape scrape) {
+        long read = (long) sum(scrape, "exchange_vss_source_events_read_total");
         Map<String, Double> values = new HashMap<>();
-        scrape.samples(EVENTS_TOTAL).forEach(s -> values.merge(s.labels().get("computer"), s.value(), Double::sum));
+        written.subList(0, (int) Math.min(read, written.size()))
+                .forEach(e -> values.merge(e.computer(), 1.0, Double::sum));
         return values;
     }
 
