@@ -21,6 +21,8 @@ import javax.xml.stream.XMLStreamException;
 final class EventStreamParser {
     private static final AsyncXMLInputFactory FACTORY = secureFactory();
     private static final byte[] ROOT = "<Events>".getBytes(StandardCharsets.US_ASCII);
+    /** How many bytes {@link #openInsideRoot} has fed before the caller's first byte. */
+    static final int ROOT_BYTES = ROOT.length;
 
     private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
 
@@ -35,11 +37,7 @@ final class EventStreamParser {
         int startColumn = -1;
         try {
             if (reader == null) {
-                reader = FACTORY.createAsyncForByteArray();
-                reader.getInputFeeder().feedInput(ROOT, 0, ROOT.length);
-                expect(XMLStreamConstants.START_DOCUMENT, reader.next());
-                expect(XMLStreamConstants.START_ELEMENT, reader.next());
-                expect(AsyncXMLStreamReader.EVENT_INCOMPLETE, reader.next());
+                reader = openInsideRoot();
             }
             reader.getInputFeeder().feedInput(utf8, 0, length);
             int token = reader.next();
@@ -67,6 +65,19 @@ final class EventStreamParser {
             reader = null;
             throw new MalformedEventException("XML parser failed: " + e, -1, -1, e);
         }
+    }
+
+    /**
+     * A new non-blocking reader that has read the start of the made-up root element ({@link #ROOT_BYTES} bytes)
+     * and waits for input, so that a rootless sequence of events can follow.
+     */
+    static AsyncXMLStreamReader<AsyncByteArrayFeeder> openInsideRoot() throws XMLStreamException {
+        AsyncXMLStreamReader<AsyncByteArrayFeeder> reader = FACTORY.createAsyncForByteArray();
+        reader.getInputFeeder().feedInput(ROOT, 0, ROOT.length);
+        expect(XMLStreamConstants.START_DOCUMENT, reader.next());
+        expect(XMLStreamConstants.START_ELEMENT, reader.next());
+        expect(AsyncXMLStreamReader.EVENT_INCOMPLETE, reader.next());
+        return reader;
     }
 
     private static void expect(int expected, int token) throws XMLStreamException {

@@ -1,12 +1,18 @@
 package io.github.exchangevss.source.xml;
 
+import com.fasterxml.aalto.AsyncByteArrayFeeder;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.file.EventFileReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.io.UnsupportedEncodingException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -14,6 +20,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.util.StreamReaderDelegate;
 
 /**
  * Reads exported event XML in every shape Windows writes: {@code wevtutil qe /f:xml} and {@code /f:RenderedXml}
@@ -38,6 +47,9 @@ public final class XmlEventReader implements EventFileReader {
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int MAX_TAG_NAME = 64;
     private static final String EVENT = "Event";
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_7_BITS = 0x7F7F7F7F7F7F7F7FL;
     private static final Pattern DECLARED_ENCODING = Pattern.compile("^<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
 
     /**
@@ -59,6 +71,7 @@ public final class XmlEventReader implements EventFileReader {
     private final InputStream in;
     private final String location;
     private final EventStreamParser parser = new EventStreamParser();
+    private final DirectParse direct = new DirectParse();
     private final Consumer<SourceError> errors;
     private final boolean growing;
     private final Charset charset;
@@ -68,7 +81,8 @@ public final class XmlEventReader implements EventFileReader {
     private final boolean utf8;
     private final boolean bigEndian;
 
-    private final byte[] buffer = new byte[BUFFER_BYTES];
+    /** Grows (up to about twice {@link #MAX_EVENT_BYTES}) only while the fast way holds a large event. */
+    private byte[] buffer = new byte[BUFFER_BYTES];
     private int bufferPos;
     private int bufferLimit;
     private boolean endOfInput;
@@ -143,8 +157,18 @@ public final class XmlEventReader implements EventFileReader {
 
     @Override
     public EventRecord next() throws IOException {
-        EventStart start;
-        while ((start = cutNextEvent()) != null) {
+        while (true) {
+            if (utf8) {
+                EventRecord event = direct.next();
+                if (event != null) {
+                    return event;
+                }
+            }
+            // The scanner takes the next event: an unusual one, a damaged one, or the end of the input.
+            EventStart start = cutNextEvent();
+            if (start == null) {
+                return null;
+            }
             try {
                 EventRecord event;
                 if (utf8) {
@@ -160,12 +184,175 @@ public final class XmlEventReader implements EventFileReader {
                 report(start, e.line(), e.column(), e.getMessage());
             }
         }
-        return null;
     }
 
     @Override
     public void close() throws IOException {
         in.close();
+    }
+
+    /**
+     * The fast way through a UTF-8 file: its bytes go straight to one continuous non-blocking parser, with no
+     * scanner in front. It takes only plain events, whose bytes the scanner would cut and parse exactly alike:
+     * nothing but text between them, no comment, CDATA section, processing instruction or nested {@code <Event>}
+     * inside, well-formed, complete and valid, at most {@link #MAX_EVENT_BYTES} from the previous event's end.
+     * At anything else it gives up without consuming a byte (the buffer keeps everything from the last event's
+     * end), and the scanner reads the next event as it always has; the following one is tried here again.
+     */
+    private final class DirectParse {
+        private AsyncXMLStreamReader<AsyncByteArrayFeeder> stream;
+        private final PlainEvents plain = new PlainEvents();
+        /** Bytes fed to {@link #stream} before its current input (the parser counts offsets from its first byte). */
+        private long fedBefore;
+        private int fedLength;
+
+        /** The next event, or null when the scanner must take over at the current position. */
+        EventRecord next() throws IOException {
+            try {
+                if (stream == null) {
+                    open();
+                }
+                int token;
+                while ((token = plain.next()) != XMLStreamConstants.START_ELEMENT) {
+                    if (token != XMLStreamConstants.CHARACTERS && token != XMLStreamConstants.SPACE) {
+                        return giveUp();
+                    }
+                }
+                if (stream.isEmptyElement()) {
+                    return giveUp();
+                }
+                EventRecord event = EventXmlParser.readEvent(plain);
+                long end = stream.getLocationInfo().getEndingByteOffset() - fedBefore;
+                if (end <= bufferPos || end > bufferLimit || end - bufferPos > MAX_EVENT_BYTES
+                        || buffer[(int) end - 1] != '>') {
+                    return giveUp();
+                }
+                passOver((int) end);
+                position = here();
+                return event;
+            } catch (UncheckedIOException e) {
+                stream = null;
+                throw e.getCause();
+            } catch (XMLStreamException | MalformedEventException | RuntimeException e) {
+                return giveUp();
+            }
+        }
+
+        private EventRecord giveUp() {
+            stream = null;
+            return null;
+        }
+
+        private void open() throws XMLStreamException, IOException {
+            stream = EventStreamParser.openInsideRoot();
+            plain.setParent(stream);
+            fedBefore = EventStreamParser.ROOT_BYTES;
+            fedLength = bufferLimit - bufferPos;
+            stream.getInputFeeder().feedInput(buffer, bufferPos, fedLength);
+        }
+
+        /**
+         * Reads more of the file and feeds it; false at the end of the input or when the bytes since the last
+         * event's end reach the bound. The parser has consumed all it was fed, so the buffer may be compacted.
+         */
+        private boolean feedMore() throws XMLStreamException, IOException {
+            if (endOfInput || bufferLimit - bufferPos >= MAX_EVENT_BYTES) {
+                return false;
+            }
+            int kept = bufferLimit - bufferPos;
+            if (bufferPos > 0) {
+                System.arraycopy(buffer, bufferPos, buffer, 0, kept);
+                bufferPos = 0;
+                bufferLimit = kept;
+            }
+            if (bufferLimit == buffer.length) {
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            }
+            int read;
+            do {
+                read = in.read(buffer, bufferLimit, buffer.length - bufferLimit);
+            } while (read == 0);
+            if (read < 0) {
+                endOfInput = true;
+                return false;
+            }
+            fedBefore += fedLength;
+            fedLength = read;
+            stream.getInputFeeder().feedInput(buffer, bufferLimit, read);
+            bufferLimit += read;
+            return true;
+        }
+
+        /** The parser's tokens, fed as it asks; any token a plain event does not have ends the fast way. */
+        private final class PlainEvents extends StreamReaderDelegate {
+            @Override
+            public int next() throws XMLStreamException {
+                int token;
+                try {
+                    while ((token = super.next()) == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                        if (!feedMore()) {
+                            throw new XMLStreamException("end of the input or of the bound");
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                boolean plainToken = switch (token) {
+                    case XMLStreamConstants.START_ELEMENT -> !getLocalName().equals(EVENT) || stream.getDepth() == 2;
+                    case XMLStreamConstants.END_ELEMENT, XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE,
+                         XMLStreamConstants.ATTRIBUTE, XMLStreamConstants.NAMESPACE -> true;
+                    default -> false;
+                };
+                if (!plainToken) {
+                    throw new XMLStreamException("not a plain event");
+                }
+                return token;
+            }
+        }
+    }
+
+    /**
+     * Moves the position on to {@code end} in the buffer, counting lines and characters as the scanner does
+     * ({@code '\n'} ends a line, UTF-8 continuation bytes are no characters). Eight bytes at a time: this
+     * runs over every byte of the file.
+     */
+    private void passOver(int end) {
+        long lineHere = line;
+        long columnHere = column;
+        byte[] bytes = buffer;
+        int i = bufferPos;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i);
+            long newlines = word ^ 0x0A0A0A0A0A0A0A0AL;
+            // High bit set in exactly the bytes that were '\n'.
+            newlines = ~(((newlines & LOW_7_BITS) + LOW_7_BITS) | newlines | LOW_7_BITS);
+            if (newlines == 0) {
+                columnHere += Long.BYTES - Long.bitCount(word & ~(word << 1) & HIGH_BITS);
+                continue;
+            }
+            for (int j = i; j < i + Long.BYTES; j++) {
+                byte b = bytes[j];
+                if (b == '\n') {
+                    lineHere++;
+                    columnHere = 1;
+                } else if ((b & 0xC0) != 0x80) {
+                    columnHere++;
+                }
+            }
+        }
+        for (; i < end; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                lineHere++;
+                columnHere = 1;
+            } else if ((b & 0xC0) != 0x80) {
+                columnHere++;
+            }
+        }
+        offset += end - bufferPos;
+        bufferPos = end;
+        line = lineHere;
+        column = columnHere;
     }
 
     private Position here() {
