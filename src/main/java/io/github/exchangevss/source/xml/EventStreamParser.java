@@ -61,8 +61,15 @@ final class EventStreamParser {
             reader = null;
             throw inEvent(e.getMessage(), e.line(), e.column(), startLine, startColumn, e.getCause());
         } catch (RuntimeException e) {
-            // The parser's own failures on odd input must cost one event, not the whole file.
             reader = null;
+            if (e.getCause() instanceof XMLStreamException lazy) {
+                // Aalto decodes text when it is asked for and reports what it finds there unchecked.
+                Location at = lazy.getLocation();
+                throw inEvent("not well-formed XML: " + EventXmlParser.parserMessage(lazy),
+                        at == null ? -1 : at.getLineNumber(), at == null ? -1 : at.getColumnNumber(), startLine,
+                        startColumn, e);
+            }
+            // The parser's own failures on odd input must cost one event, not the whole file.
             throw new MalformedEventException("XML parser failed: " + e, -1, -1, e);
         }
     }

@@ -71,7 +71,7 @@ public final class XmlEventReader implements EventFileReader {
     private final InputStream in;
     private final String location;
     private final EventStreamParser parser = new EventStreamParser();
-    private final DirectParse direct = new DirectParse();
+    private final DirectParse directParse = new DirectParse();
     private final Consumer<SourceError> errors;
     private final boolean growing;
     private final Charset charset;
@@ -79,6 +79,8 @@ public final class XmlEventReader implements EventFileReader {
     private final int width;
     /** Whether the scanner's bytes go to the parser as they are, or are converted to UTF-8 first. */
     private final boolean utf8;
+    /** Whether plain events go straight to the continuous parser ({@link DirectParse}): UTF-8 files. */
+    private boolean direct;
     private final boolean bigEndian;
 
     /** Grows (up to about twice {@link #MAX_EVENT_BYTES}) only while the fast way holds a large event. */
@@ -137,8 +139,16 @@ public final class XmlEventReader implements EventFileReader {
         }
         width = isUtf16(charset) ? 2 : 1;
         utf8 = charset.equals(StandardCharsets.UTF_8);
+        direct = utf8;
         bigEndian = charset.equals(StandardCharsets.UTF_16BE);
         position = new Position(offset, line, column, charset.name());
+    }
+
+    /** A reader that cuts every event with the scanner: what the fast way must read alike, for tests. */
+    static XmlEventReader scannerOnly(InputStream in, String location, Consumer<SourceError> errors) throws IOException {
+        XmlEventReader reader = new XmlEventReader(in, location, errors);
+        reader.direct = false;
+        return reader;
     }
 
     /**
@@ -158,8 +168,8 @@ public final class XmlEventReader implements EventFileReader {
     @Override
     public EventRecord next() throws IOException {
         while (true) {
-            if (utf8) {
-                EventRecord event = direct.next();
+            if (direct) {
+                EventRecord event = directParse.next();
                 if (event != null) {
                     return event;
                 }
