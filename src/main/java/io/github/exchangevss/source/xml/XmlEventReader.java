@@ -323,46 +323,46 @@ public final class XmlEventReader implements EventFileReader {
 
     /**
      * Moves the position on to {@code end} in the buffer, counting lines and characters as the scanner does
-     * ({@code '\n'} ends a line, UTF-8 continuation bytes are no characters). Eight bytes at a time: this
-     * runs over every byte of the file.
+     * ({@code '\n'} ends a line, UTF-8 continuation bytes are no characters). Eight bytes at a time: this runs
+     * over every byte of the file.
      */
     private void passOver(int end) {
-        long lineHere = line;
-        long columnHere = column;
         byte[] bytes = buffer;
-        int i = bufferPos;
+        int from = bufferPos;
+        long newlines = 0;
+        int lastNewline = -1;
+        // Continuation bytes after the last line end (or since {@code from}).
+        long continuations = 0;
+        int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
             long word = (long) LONGS.get(bytes, i);
-            long newlines = word ^ 0x0A0A0A0A0A0A0A0AL;
-            // High bit set in exactly the bytes that were '\n'.
-            newlines = ~(((newlines & LOW_7_BITS) + LOW_7_BITS) | newlines | LOW_7_BITS);
-            if (newlines == 0) {
-                columnHere += Long.BYTES - Long.bitCount(word & ~(word << 1) & HIGH_BITS);
-                continue;
-            }
-            for (int j = i; j < i + Long.BYTES; j++) {
-                byte b = bytes[j];
-                if (b == '\n') {
-                    lineHere++;
-                    columnHere = 1;
-                } else if ((b & 0xC0) != 0x80) {
-                    columnHere++;
-                }
+            long continuationBits = word & ~(word << 1) & HIGH_BITS;
+            long newlineBits = word ^ 0x0A0A0A0A0A0A0A0AL;
+            // The high bit of exactly the bytes that were '\n'.
+            newlineBits = ~(((newlineBits & LOW_7_BITS) + LOW_7_BITS) | newlineBits | LOW_7_BITS);
+            if (newlineBits == 0) {
+                continuations += Long.bitCount(continuationBits);
+            } else {
+                newlines += Long.bitCount(newlineBits);
+                int lastBit = 63 - Long.numberOfLeadingZeros(newlineBits);
+                lastNewline = i + lastBit / Byte.SIZE;
+                continuations = Long.bitCount(continuationBits & (-1L << lastBit));
             }
         }
         for (; i < end; i++) {
             byte b = bytes[i];
             if (b == '\n') {
-                lineHere++;
-                columnHere = 1;
-            } else if ((b & 0xC0) != 0x80) {
-                columnHere++;
+                newlines++;
+                lastNewline = i;
+                continuations = 0;
+            } else if ((b & 0xC0) == 0x80) {
+                continuations++;
             }
         }
-        offset += end - bufferPos;
+        column = lastNewline < 0 ? column + (end - from) - continuations : end - lastNewline - continuations;
+        line += newlines;
+        offset += end - from;
         bufferPos = end;
-        line = lineHere;
-        column = columnHere;
     }
 
     private Position here() {
