@@ -12,11 +12,12 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 
 /**
- * The parser of one file: a single Aalto non-blocking reader, opened inside a made-up root element and fed the
- * UTF-8 bytes of one {@code <Event>} after the other as the file's scanner cuts them out. Nothing is set up per
- * event. After a malformed event the reader is in an unknown state, so it is replaced: the next event starts
- * afresh and nothing around the broken one is lost. DTDs and entities are off, and only the events' own bytes
- * ever reach the parser, so a file's DOCTYPE is never even seen.
+ * The parser of the events a file's scanner cuts out: a single Aalto non-blocking reader, opened inside a made-up
+ * root element ({@link #openInsideRoot}, which also opens the reader of a file's fast way) and fed the UTF-8 bytes
+ * of one {@code <Event>} after the other. Nothing is set up per event. After a malformed event the reader is in
+ * an unknown state, so it is replaced: the next event starts afresh and nothing around the broken one is lost.
+ * DTDs and entities are off, and only the events' own bytes reach this reader, so a file's DOCTYPE is never
+ * even seen.
  */
 final class EventStreamParser {
     private static final AsyncXMLInputFactory FACTORY = secureFactory();

@@ -29,13 +29,14 @@ import javax.xml.stream.util.StreamReaderDelegate;
  * (a rootless sequence of {@code <Event>} elements), PowerShell's {@code ToXml()} lines, and Event Viewer's
  * "Save as XML" ({@code <Events>} root, often UTF-16).
  *
- * <p>The raw stream is cut into single events by a small scanner that only looks for {@code <Event} and
- * {@code </Event>} tags, and each event is handed to the file's one streaming parser ({@link EventStreamParser}).
- * So a file needs no root element, memory stays bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken
- * event costs only itself: it is reported as
- * {@code malformed_event} with its {@code file:line:column} and reading goes on with the next one. Everything
- * outside {@code <Event>} elements (declaration, DOCTYPE, root tags) is passed over unparsed, so no DTD is
- * ever read.
+ * <p>A UTF-8 file's bytes go straight to one continuous non-blocking parser while its events are plain
+ * ({@link DirectParse}). Anything else (a damaged or unusual event, text that is not between events, UTF-16 and
+ * single-byte files) goes to a small scanner that only looks for {@code <Event} and {@code </Event>} tags, cuts
+ * the event out and hands it to the file's parser for single events ({@link EventStreamParser}). So a file needs
+ * no root element, memory stays bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken event costs only
+ * itself: it is reported as {@code malformed_event} with its {@code file:line:column} and reading goes on with
+ * the next one. Everything outside {@code <Event>} elements (declaration, DOCTYPE, root tags) is passed over, so
+ * no DTD is ever read.
  *
  * <p>The encoding comes from a byte order mark, the zero bytes of BOM-less UTF-16, or the XML declaration,
  * in that order; UTF-8 otherwise. A declared encoding that cannot be read is an {@link IOException} of the file.
@@ -309,8 +310,7 @@ public final class XmlEventReader implements EventFileReader {
                 }
                 boolean plainToken = switch (token) {
                     case XMLStreamConstants.START_ELEMENT -> !getLocalName().equals(EVENT) || stream.getDepth() == 2;
-                    case XMLStreamConstants.END_ELEMENT, XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE,
-                         XMLStreamConstants.ATTRIBUTE, XMLStreamConstants.NAMESPACE -> true;
+                    case XMLStreamConstants.END_ELEMENT, XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE -> true;
                     default -> false;
                 };
                 if (!plainToken) {
