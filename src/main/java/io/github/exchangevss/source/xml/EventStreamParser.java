@@ -12,15 +12,18 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 
 /**
- * The parser of one file: a single Aalto non-blocking reader, opened inside a made-up root element and fed the
- * UTF-8 bytes of one {@code <Event>} after the other as the file's scanner cuts them out. Nothing is set up per
- * event. After a malformed event the reader is in an unknown state, so it is replaced: the next event starts
- * afresh and nothing around the broken one is lost. DTDs and entities are off, and only the events' own bytes
- * ever reach the parser, so a file's DOCTYPE is never even seen.
+ * The parser of the events a file's scanner cuts out: a single Aalto non-blocking reader, opened inside a made-up
+ * root element ({@link #openInsideRoot}, which also opens the reader of a file's fast way) and fed the UTF-8 bytes
+ * of one {@code <Event>} after the other. Nothing is set up per event. After a malformed event the reader is in
+ * an unknown state, so it is replaced: the next event starts afresh and nothing around the broken one is lost.
+ * DTDs and entities are off, and only the events' own bytes reach this reader, so a file's DOCTYPE is never
+ * even seen.
  */
 final class EventStreamParser {
     private static final AsyncXMLInputFactory FACTORY = secureFactory();
     private static final byte[] ROOT = "<Events>".getBytes(StandardCharsets.US_ASCII);
+    /** How many bytes {@link #openInsideRoot} has fed before the caller's first byte. */
+    static final int ROOT_BYTES = ROOT.length;
 
     private AsyncXMLStreamReader<AsyncByteArrayFeeder> reader;
 
@@ -35,11 +38,7 @@ final class EventStreamParser {
         int startColumn = -1;
         try {
             if (reader == null) {
-                reader = FACTORY.createAsyncForByteArray();
-                reader.getInputFeeder().feedInput(ROOT, 0, ROOT.length);
-                expect(XMLStreamConstants.START_DOCUMENT, reader.next());
-                expect(XMLStreamConstants.START_ELEMENT, reader.next());
-                expect(AsyncXMLStreamReader.EVENT_INCOMPLETE, reader.next());
+                reader = openInsideRoot();
             }
             reader.getInputFeeder().feedInput(utf8, 0, length);
             int token = reader.next();
@@ -63,10 +62,30 @@ final class EventStreamParser {
             reader = null;
             throw inEvent(e.getMessage(), e.line(), e.column(), startLine, startColumn, e.getCause());
         } catch (RuntimeException e) {
-            // The parser's own failures on odd input must cost one event, not the whole file.
             reader = null;
+            if (e.getCause() instanceof XMLStreamException lazy) {
+                // Aalto decodes text when it is asked for and reports what it finds there unchecked.
+                Location at = lazy.getLocation();
+                throw inEvent("not well-formed XML: " + EventXmlParser.parserMessage(lazy),
+                        at == null ? -1 : at.getLineNumber(), at == null ? -1 : at.getColumnNumber(), startLine,
+                        startColumn, e);
+            }
+            // The parser's own failures on odd input must cost one event, not the whole file.
             throw new MalformedEventException("XML parser failed: " + e, -1, -1, e);
         }
+    }
+
+    /**
+     * A new non-blocking reader that has read the start of the made-up root element ({@link #ROOT_BYTES} bytes)
+     * and waits for input, so that a rootless sequence of events can follow.
+     */
+    static AsyncXMLStreamReader<AsyncByteArrayFeeder> openInsideRoot() throws XMLStreamException {
+        AsyncXMLStreamReader<AsyncByteArrayFeeder> reader = FACTORY.createAsyncForByteArray();
+        reader.getInputFeeder().feedInput(ROOT, 0, ROOT.length);
+        expect(XMLStreamConstants.START_DOCUMENT, reader.next());
+        expect(XMLStreamConstants.START_ELEMENT, reader.next());
+        expect(AsyncXMLStreamReader.EVENT_INCOMPLETE, reader.next());
+        return reader;
     }
 
     private static void expect(int expected, int token) throws XMLStreamException {

@@ -191,20 +191,32 @@ final class EventXmlParser {
         return false;
     }
 
-    /** The text of the current element and its descendants; leaves the reader on the element's end tag. */
+    /**
+     * The text of the current element and its descendants; leaves the reader on the element's end tag. Text
+     * in one piece, as it mostly is, is returned as the parser made it, without copying it again.
+     */
     private static String text(XMLStreamReader r) throws XMLStreamException {
-        StringBuilder text = new StringBuilder();
+        String first = null;
+        StringBuilder joined = null;
         int depth = 1;
         while (depth > 0) {
             switch (next(r)) {
                 case XMLStreamConstants.START_ELEMENT -> depth++;
                 case XMLStreamConstants.END_ELEMENT -> depth--;
-                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                        text.append(r.getText());
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                    if (first == null) {
+                        first = r.getText();
+                    } else {
+                        if (joined == null) {
+                            joined = new StringBuilder(first);
+                        }
+                        joined.append(r.getText());
+                    }
+                }
                 default -> { }
             }
         }
-        return text.toString();
+        return joined != null ? joined.toString() : first != null ? first : "";
     }
 
     private static void skipElement(XMLStreamReader r) throws XMLStreamException {

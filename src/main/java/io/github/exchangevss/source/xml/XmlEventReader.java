@@ -1,12 +1,18 @@
 package io.github.exchangevss.source.xml;
 
+import com.fasterxml.aalto.AsyncByteArrayFeeder;
+import com.fasterxml.aalto.AsyncXMLStreamReader;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.source.SourceError;
 import io.github.exchangevss.source.file.EventFileReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.io.UnsupportedEncodingException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -14,19 +20,23 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.util.StreamReaderDelegate;
 
 /**
  * Reads exported event XML in every shape Windows writes: {@code wevtutil qe /f:xml} and {@code /f:RenderedXml}
  * (a rootless sequence of {@code <Event>} elements), PowerShell's {@code ToXml()} lines, and Event Viewer's
  * "Save as XML" ({@code <Events>} root, often UTF-16).
  *
- * <p>The raw stream is cut into single events by a small scanner that only looks for {@code <Event} and
- * {@code </Event>} tags, and each event is handed to the file's one streaming parser ({@link EventStreamParser}).
- * So a file needs no root element, memory stays bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken
- * event costs only itself: it is reported as
- * {@code malformed_event} with its {@code file:line:column} and reading goes on with the next one. Everything
- * outside {@code <Event>} elements (declaration, DOCTYPE, root tags) is passed over unparsed, so no DTD is
- * ever read.
+ * <p>A UTF-8 file's bytes go straight to one continuous non-blocking parser while its events are plain
+ * ({@link DirectParse}). Anything else (a damaged or unusual event, text that is not between events, UTF-16 and
+ * single-byte files) goes to a small scanner that only looks for {@code <Event} and {@code </Event>} tags, cuts
+ * the event out and hands it to the file's parser for single events ({@link EventStreamParser}). So a file needs
+ * no root element, memory stays bounded by one event ({@link #MAX_EVENT_BYTES}), and a broken event costs only
+ * itself: it is reported as {@code malformed_event} with its {@code file:line:column} and reading goes on with
+ * the next one. Everything outside {@code <Event>} elements (declaration, DOCTYPE, root tags) is passed over, so
+ * no DTD is ever read.
  *
  * <p>The encoding comes from a byte order mark, the zero bytes of BOM-less UTF-16, or the XML declaration,
  * in that order; UTF-8 otherwise. A declared encoding that cannot be read is an {@link IOException} of the file.
@@ -38,6 +48,9 @@ public final class XmlEventReader implements EventFileReader {
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int MAX_TAG_NAME = 64;
     private static final String EVENT = "Event";
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long LOW_7_BITS = 0x7F7F7F7F7F7F7F7FL;
     private static final Pattern DECLARED_ENCODING = Pattern.compile("^<\\?xml[^>]*?encoding\\s*=\\s*[\"']([A-Za-z0-9._-]+)[\"']");
 
     /**
@@ -59,6 +72,7 @@ public final class XmlEventReader implements EventFileReader {
     private final InputStream in;
     private final String location;
     private final EventStreamParser parser = new EventStreamParser();
+    private final DirectParse directParse = new DirectParse();
     private final Consumer<SourceError> errors;
     private final boolean growing;
     private final Charset charset;
@@ -66,9 +80,12 @@ public final class XmlEventReader implements EventFileReader {
     private final int width;
     /** Whether the scanner's bytes go to the parser as they are, or are converted to UTF-8 first. */
     private final boolean utf8;
+    /** Whether plain events go straight to the continuous parser ({@link DirectParse}): UTF-8 files. */
+    private boolean direct;
     private final boolean bigEndian;
 
-    private final byte[] buffer = new byte[BUFFER_BYTES];
+    /** Grows (up to about twice {@link #MAX_EVENT_BYTES}) only while the fast way holds a large event. */
+    private byte[] buffer = new byte[BUFFER_BYTES];
     private int bufferPos;
     private int bufferLimit;
     private boolean endOfInput;
@@ -123,8 +140,16 @@ public final class XmlEventReader implements EventFileReader {
         }
         width = isUtf16(charset) ? 2 : 1;
         utf8 = charset.equals(StandardCharsets.UTF_8);
+        direct = utf8;
         bigEndian = charset.equals(StandardCharsets.UTF_16BE);
         position = new Position(offset, line, column, charset.name());
+    }
+
+    /** A reader that cuts every event with the scanner: what the fast way must read alike, for tests. */
+    static XmlEventReader scannerOnly(InputStream in, String location, Consumer<SourceError> errors) throws IOException {
+        XmlEventReader reader = new XmlEventReader(in, location, errors);
+        reader.direct = false;
+        return reader;
     }
 
     /**
@@ -143,8 +168,18 @@ public final class XmlEventReader implements EventFileReader {
 
     @Override
     public EventRecord next() throws IOException {
-        EventStart start;
-        while ((start = cutNextEvent()) != null) {
+        while (true) {
+            if (direct) {
+                EventRecord event = directParse.next();
+                if (event != null) {
+                    return event;
+                }
+            }
+            // The scanner takes the next event: an unusual one, a damaged one, or the end of the input.
+            EventStart start = cutNextEvent();
+            if (start == null) {
+                return null;
+            }
             try {
                 EventRecord event;
                 if (utf8) {
@@ -160,12 +195,174 @@ public final class XmlEventReader implements EventFileReader {
                 report(start, e.line(), e.column(), e.getMessage());
             }
         }
-        return null;
     }
 
     @Override
     public void close() throws IOException {
         in.close();
+    }
+
+    /**
+     * The fast way through a UTF-8 file: its bytes go straight to one continuous non-blocking parser, with no
+     * scanner in front. It takes only plain events, whose bytes the scanner would cut and parse exactly alike:
+     * nothing but text between them, no comment, CDATA section, processing instruction or nested {@code <Event>}
+     * inside, well-formed, complete and valid, at most {@link #MAX_EVENT_BYTES} from the previous event's end.
+     * At anything else it gives up without consuming a byte (the buffer keeps everything from the last event's
+     * end), and the scanner reads the next event as it always has; the following one is tried here again.
+     */
+    private final class DirectParse {
+        private AsyncXMLStreamReader<AsyncByteArrayFeeder> stream;
+        private final PlainEvents plain = new PlainEvents();
+        /** Bytes fed to {@link #stream} before its current input (the parser counts offsets from its first byte). */
+        private long fedBefore;
+        private int fedLength;
+
+        /** The next event, or null when the scanner must take over at the current position. */
+        EventRecord next() throws IOException {
+            try {
+                if (stream == null) {
+                    open();
+                }
+                int token;
+                while ((token = plain.next()) != XMLStreamConstants.START_ELEMENT) {
+                    if (token != XMLStreamConstants.CHARACTERS && token != XMLStreamConstants.SPACE) {
+                        return giveUp();
+                    }
+                }
+                if (stream.isEmptyElement()) {
+                    return giveUp();
+                }
+                EventRecord event = EventXmlParser.readEvent(plain);
+                long end = stream.getLocationInfo().getEndingByteOffset() - fedBefore;
+                if (end <= bufferPos || end > bufferLimit || end - bufferPos > MAX_EVENT_BYTES
+                        || buffer[(int) end - 1] != '>') {
+                    return giveUp();
+                }
+                passOver((int) end);
+                position = here();
+                return event;
+            } catch (UncheckedIOException e) {
+                stream = null;
+                throw e.getCause();
+            } catch (XMLStreamException | MalformedEventException | RuntimeException e) {
+                return giveUp();
+            }
+        }
+
+        private EventRecord giveUp() {
+            stream = null;
+            return null;
+        }
+
+        private void open() throws XMLStreamException, IOException {
+            stream = EventStreamParser.openInsideRoot();
+            plain.setParent(stream);
+            fedBefore = EventStreamParser.ROOT_BYTES;
+            fedLength = bufferLimit - bufferPos;
+            stream.getInputFeeder().feedInput(buffer, bufferPos, fedLength);
+        }
+
+        /**
+         * Reads more of the file and feeds it; false at the end of the input or when the bytes since the last
+         * event's end reach the bound. The parser has consumed all it was fed, so the buffer may be compacted.
+         */
+        private boolean feedMore() throws XMLStreamException, IOException {
+            if (endOfInput || bufferLimit - bufferPos >= MAX_EVENT_BYTES) {
+                return false;
+            }
+            int kept = bufferLimit - bufferPos;
+            if (bufferPos > 0) {
+                System.arraycopy(buffer, bufferPos, buffer, 0, kept);
+                bufferPos = 0;
+                bufferLimit = kept;
+            }
+            if (bufferLimit == buffer.length) {
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            }
+            int read;
+            do {
+                read = in.read(buffer, bufferLimit, buffer.length - bufferLimit);
+            } while (read == 0);
+            if (read < 0) {
+                endOfInput = true;
+                return false;
+            }
+            fedBefore += fedLength;
+            fedLength = read;
+            stream.getInputFeeder().feedInput(buffer, bufferLimit, read);
+            bufferLimit += read;
+            return true;
+        }
+
+        /** The parser's tokens, fed as it asks; any token a plain event does not have ends the fast way. */
+        private final class PlainEvents extends StreamReaderDelegate {
+            @Override
+            public int next() throws XMLStreamException {
+                int token;
+                try {
+                    while ((token = super.next()) == AsyncXMLStreamReader.EVENT_INCOMPLETE) {
+                        if (!feedMore()) {
+                            throw new XMLStreamException("end of the input or of the bound");
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                boolean plainToken = switch (token) {
+                    case XMLStreamConstants.START_ELEMENT -> !getLocalName().equals(EVENT) || stream.getDepth() == 2;
+                    case XMLStreamConstants.END_ELEMENT, XMLStreamConstants.CHARACTERS, XMLStreamConstants.SPACE -> true;
+                    default -> false;
+                };
+                if (!plainToken) {
+                    throw new XMLStreamException("not a plain event");
+                }
+                return token;
+            }
+        }
+    }
+
+    /**
+     * Moves the position on to {@code end} in the buffer, counting lines and characters as the scanner does
+     * ({@code '\n'} ends a line, UTF-8 continuation bytes are no characters). Eight bytes at a time: this runs
+     * over every byte of the file.
+     */
+    private void passOver(int end) {
+        byte[] bytes = buffer;
+        int from = bufferPos;
+        long newlines = 0;
+        int lastNewline = -1;
+        // Continuation bytes after the last line end (or since {@code from}).
+        long continuations = 0;
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i);
+            long continuationBits = word & ~(word << 1) & HIGH_BITS;
+            long newlineBits = word ^ 0x0A0A0A0A0A0A0A0AL;
+            // The high bit of exactly the bytes that were '\n'.
+            newlineBits = ~(((newlineBits & LOW_7_BITS) + LOW_7_BITS) | newlineBits | LOW_7_BITS);
+            if (newlineBits == 0) {
+                continuations += Long.bitCount(continuationBits);
+            } else {
+                newlines += Long.bitCount(newlineBits);
+                int lastBit = 63 - Long.numberOfLeadingZeros(newlineBits);
+                lastNewline = i + lastBit / Byte.SIZE;
+                continuations = Long.bitCount(continuationBits & (-1L << lastBit));
+            }
+        }
+        for (; i < end; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                newlines++;
+                lastNewline = i;
+                continuations = 0;
+            } else if ((b & 0xC0) == 0x80) {
+                continuations++;
+            }
+        }
+        column = lastNewline < 0 ? column + (end - from) - continuations : end - lastNewline - continuations;
+        line += newlines;
+        offset += end - from;
+        bufferPos = end;
     }
 
     private Position here() {

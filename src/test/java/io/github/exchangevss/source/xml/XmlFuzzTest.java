@@ -124,6 +124,80 @@ class XmlFuzzTest {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * UTF-8 files take a fast way (the file's bytes straight to one parser) that must read exactly what the
+     * scanner cutting every event reads: the same events, errors with the same locations, the same positions.
+     * The file arrives in reads of random sizes, so events and names are split anywhere.
+     */
+    @Test
+    void fastWayReadsWhatTheScannerReads() throws Exception {
+        List<byte[]> seeds = seeds();
+        // Characters of two to four UTF-8 bytes and line ends inside events, for the columns and lines.
+        StringBuilder accented = new StringBuilder();
+        for (int i = 1; i <= 30; i++) {
+            accented.append(event(i).replace("<Data>x</Data>", "<Data>Données\r\n€ 𝄞 ü</Data>")
+                    .replace("<System>", i % 3 == 0 ? "\n<System>" : "<System>")).append(i % 2 == 0 ? "\r\n" : "\n");
+        }
+        seeds.add(accented.toString().getBytes(StandardCharsets.UTF_8));
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < ITERATIONS; i++) {
+            long seed = SEED + i;
+            Random random = new Random(seed);
+            byte[] input = random.nextInt(4) == 0 ? seeds.get(random.nextInt(seeds.size()))
+                    : mutate(seeds.get(random.nextInt(seeds.size())), random);
+            long chunking = random.nextLong();
+            Future<List<Object>> fast = executor.submit(() -> transcript(input, chunking, false));
+            Future<List<Object>> scanner = executor.submit(() -> transcript(input, chunking, true));
+            try {
+                List<Object> expected = scanner.get(SECONDS_PER_INPUT, TimeUnit.SECONDS);
+                List<Object> actual = fast.get(SECONDS_PER_INPUT, TimeUnit.SECONDS);
+                if (!actual.equals(expected)) {
+                    failures.add("seed " + seed + ": read " + actual + ", the scanner read " + expected);
+                }
+            } catch (TimeoutException e) {
+                fast.cancel(true);
+                scanner.cancel(true);
+                failures.add("seed " + seed + ": no end within " + SECONDS_PER_INPUT + " s");
+            } catch (ExecutionException e) {
+                failures.add("seed " + seed + ": " + e.getCause());
+            }
+        }
+        assertThat(failures).as("%d of %d inputs failed (reproduce one with -Dxml.fuzz.seed=SEED"
+                + " -Dxml.fuzz.iterations=1)", failures.size(), ITERATIONS).isEmpty();
+    }
+
+    /** Every event, the position after it and every error, in the order the reader gave them. */
+    private static List<Object> transcript(byte[] input, long chunking, boolean scannerOnly) throws IOException {
+        List<Object> seen = new ArrayList<>();
+        InputStream in = new RandomReads(input, new Random(chunking));
+        try (XmlEventReader reader = scannerOnly ? XmlEventReader.scannerOnly(in, "fuzz.xml", seen::add)
+                : new XmlEventReader(in, "fuzz.xml", seen::add)) {
+            for (EventRecord e = reader.next(); e != null; e = reader.next()) {
+                seen.add(e);
+                seen.add(reader.position());
+            }
+            seen.add(reader.position());
+        } catch (IOException fileError) {
+            seen.add("file error: " + fileError.getMessage());
+        }
+        return seen;
+    }
+
+    /** A stream that hands out its bytes in reads of 1 to 8,192 bytes. */
+    private static final class RandomReads extends ByteArrayInputStream {
+        private final Random random;
+
+        RandomReads(byte[] bytes, Random random) {
+            super(bytes);
+            this.random = random;
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 1 + random.nextInt(random.nextBoolean() ? 16 : 8192)));
+        }
+    }
+
     private static long[] readAll(byte[] input) {
         long[] counts = new long[3];
         try (XmlEventReader reader = new XmlEventReader(new ByteArrayInputStream(input), "fuzz.xml", error -> {
