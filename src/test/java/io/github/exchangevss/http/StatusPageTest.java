@@ -13,17 +13,31 @@ import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.metrics.BuildInfo;
 import io.github.exchangevss.scenario.Fleet;
 import io.github.exchangevss.source.SourceStatus;
+import io.github.exchangevss.metrics.ExporterCollector;
+import io.prometheus.client.CollectorRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StatusPageTest {
     private static final Instant NOW = Instant.parse("2024-03-10T12:00:00Z");
@@ -314,6 +328,68 @@ class StatusPageTest {
                 .contains("<b>" + replicationOnly + "</b> Exchange 2013+, not followed by KB 910250")
                 .contains("Showing <span id=\"shown\">5000</span> of 5000 servers.");
         assertThat(COMPUTER_LINK.matcher(html).results().count()).isEqualTo(5000);
+    }
+
+    /** Over the real endpoint: the same pages, gzipped when asked; the gate, 405 and configured headers unchanged. */
+    @Test
+    void pagesAreGzippedWhenTheRequestAcceptsIt(@TempDir Path dir) throws Exception {
+        EngineSnapshot fleet = Fleet.of(5000);
+        AtomicReference<Optional<String>> notShown = new AtomicReference<>(Optional.of("the saved state is not loaded yet"));
+        WebConfig headers = WebConfig.load(Files.writeString(dir.resolve("web.yml"),
+                "http_server_config:\n  headers:\n    X-Frame-Options: DENY\n"));
+        try (ExporterHttpServer server = ExporterHttpServer.start(new HttpSettings(
+                        HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics", headers), new CollectorRegistry(),
+                new ExporterCollector(() -> fleet, List::of, new BuildInfo("v", "r")),
+                new StatusPage(() -> fleet, List::of, new BuildInfo("v", "r")), () -> true, notShown::get)) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<byte[]> early = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(early.statusCode()).isEqualTo(503);
+            assertThat(new String(early.body(), StandardCharsets.UTF_8))
+                    .isEqualTo("Not ready: the saved state is not loaded yet\n");
+            notShown.set(Optional.empty());
+
+            String stuck = fleet.computers().stream().filter(ComputerSnapshot::stuck).findFirst().orElseThrow().computer();
+            String replicationOnly = ExchangeWriters.replicationOnly(fleet.events()).iterator().next();
+            for (String path : List.of("/", "/?state=stuck", Html.computerPath(stuck), Html.computerPath(replicationOnly),
+                    "/runbooks/", "/runbooks/ExchangeVssBackupStuck.md", "/computer/nobody")) {
+                HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<byte[]> gzipped = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Accept-Encoding", "br;q=1.0, gzip;q=0.8").build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(plain.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+                assertThat(gzipped.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+                for (HttpResponse<?> response : List.of(plain, gzipped)) {
+                    assertThat(response.statusCode()).as(path).isEqualTo(plain.body().contains("<h1>Not found</h1>") ? 404 : 200);
+                    assertThat(response.headers().firstValue("Vary")).as(path).hasValue("Accept-Encoding");
+                    assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+                    assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("text/html; charset=utf-8");
+                }
+                try (InputStream body = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+                    assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).as(path).isEqualTo(plain.body());
+                }
+                if (path.equals("/")) {
+                    assertThat(gzipped.body().length).as("gzipped fleet page").isLessThan(plain.body().getBytes(StandardCharsets.UTF_8).length / 10);
+                }
+            }
+            HttpResponse<String> refusedGzip = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip;q=0, identity").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refusedGzip.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(refusedGzip.body()).contains("</html>");
+            HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+            assertThat(post.body()).isEqualTo("Method not allowed");
+            HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(head.body()).isEmpty();
+        }
     }
 
     @Test
