@@ -50,7 +50,7 @@ public class StatusPageBenchmark {
         String oneServer = "/computer/" + fleet.computers().get(0).computer();
         ExporterHttpServer server = ExporterHttpServer.start(new HttpSettings(
                         HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics", WebConfig.NONE), new CollectorRegistry(),
-                new ExporterCollector(() -> fleet, () -> sources, build), pages, () -> true, Optional::empty);
+                new ExporterCollector(() -> fleet, () -> sources, build), pages, Optional::empty, Optional::empty);
         URI fleetPage = URI.create("http://127.0.0.1:" + server.port() + "/");
         HttpClient client = HttpClient.newHttpClient();
 

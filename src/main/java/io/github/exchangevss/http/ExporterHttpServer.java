@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -94,19 +93,19 @@ public final class ExporterHttpServer implements AutoCloseable {
     /**
      * Registers the JVM metrics in {@code registry} and starts serving them after {@code collector}'s.
      *
-     * @param ready    whether the initial state is loaded and the first read is done; {@code /-/ready} answers 503
-     *                 until it is true
+     * @param notReady why the initial state is not loaded or the first read not done; {@code /-/ready} answers 503
+     *                 with that reason until it is empty
      * @param notShown why metrics and the status page cannot be shown yet (the saved state is not loaded): they
      *                 answer 503 with that reason until it is empty
      */
     public static ExporterHttpServer start(HttpSettings settings, CollectorRegistry registry,
-            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready,
+            ExporterCollector collector, StatusPage statusPage, Supplier<Optional<String>> notReady,
             Supplier<Optional<String>> notShown) throws IOException {
-        return start(settings, Limits.DEFAULTS, registry, collector, statusPage, ready, notShown);
+        return start(settings, Limits.DEFAULTS, registry, collector, statusPage, notReady, notShown);
     }
 
     public static ExporterHttpServer start(HttpSettings settings, Limits limits, CollectorRegistry registry,
-            ExporterCollector collector, StatusPage statusPage, BooleanSupplier ready,
+            ExporterCollector collector, StatusPage statusPage, Supplier<Optional<String>> notReady,
             Supplier<Optional<String>> notShown) throws IOException {
         HttpServer server = create(settings);
         DefaultExports.register(registry);
@@ -139,8 +138,9 @@ public final class ExporterHttpServer implements AutoCloseable {
         mount(server, "/-/healthy", exchange -> respond(exchange, 200, "text/plain; charset=utf-8",
                 "Healthy"), authenticator, headers);
         mount(server, "/-/ready", exchange -> {
-            boolean isReady = ready.getAsBoolean();
-            respond(exchange, isReady ? 200 : 503, "text/plain; charset=utf-8", isReady ? "Ready" : "Not ready");
+            Optional<String> reason = notReady.get();
+            respond(exchange, reason.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
+                    reason.map(r -> "Not ready: " + r + "\n").orElse("Ready"));
         }, authenticator, headers);
         server.start();
 

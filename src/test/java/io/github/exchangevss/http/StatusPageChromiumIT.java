@@ -54,7 +54,7 @@ class StatusPageChromiumIT {
         BuildInfo build = new BuildInfo("test", "test");
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
                         WebConfig.NONE), new CollectorRegistry(), new ExporterCollector(() -> fleet, () -> sources, build),
-                new StatusPage(() -> fleet, () -> sources, build), () -> true, Optional::empty);
+                new StatusPage(() -> fleet, () -> sources, build), Optional::empty, Optional::empty);
         base = "http://127.0.0.1:" + server.port();
         chromium = Chromium.start();
     }

@@ -340,7 +340,7 @@ class StatusPageTest {
         try (ExporterHttpServer server = ExporterHttpServer.start(new HttpSettings(
                         HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics", headers), new CollectorRegistry(),
                 new ExporterCollector(() -> fleet, List::of, new BuildInfo("v", "r")),
-                new StatusPage(() -> fleet, List::of, new BuildInfo("v", "r")), () -> true, notShown::get)) {
+                new StatusPage(() -> fleet, List::of, new BuildInfo("v", "r")), Optional::empty, notShown::get)) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             String base = "http://127.0.0.1:" + server.port();
             HttpResponse<byte[]> early = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
