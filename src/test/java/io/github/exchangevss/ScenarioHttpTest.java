@@ -60,7 +60,7 @@ class ScenarioHttpTest {
         ExporterCollector collector = new ExporterCollector(runtime::snapshot, runtime::sourceSnapshots, build);
         StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, build);
         server = ExporterHttpServer.start(new HttpSettings(new InetSocketAddress("127.0.0.1", 0), "/metrics", WebConfig.NONE),
-                new CollectorRegistry(), collector, page, runtime::isReady, runtime::notReadyReason);
+                new CollectorRegistry(), collector, page, runtime::whyNotReady, runtime::notReadyReason);
         runtime.start(List.of("xml:" + logs), (spec, checkpoint) ->
                 new FileSource(spec, true, Duration.ofMillis(100), checkpoint));
     }

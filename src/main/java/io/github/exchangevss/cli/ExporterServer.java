@@ -55,7 +55,7 @@ final class ExporterServer {
         StatusPage page = new StatusPage(runtime::snapshot, runtime::sourceSnapshots, buildInfo, config.runbooks());
         ExporterHttpServer server;
         try {
-            server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page, runtime::isReady,
+            server = ExporterHttpServer.start(config.http(), new CollectorRegistry(), collector, page, runtime::whyNotReady,
                     runtime::notReadyReason);
         } catch (IOException e) {
             // The message names the setting and the address: a wrong setting, not a crash.

@@ -1,7 +1,9 @@
 package io.github.exchangevss.http;
 
 import io.github.exchangevss.lifecycle.ComputerSnapshot;
+import io.github.exchangevss.lifecycle.EventCount;
 import io.github.exchangevss.lifecycle.EvidenceEvent;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.metrics.BuildInfo;
 import java.time.Instant;
@@ -11,7 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * The page at {@code /computer/NAME}: one server's state, the remedy in full with its warnings, the events of the
- * current incident (newest first, the attempt that set the flag marked) and the earlier history.
+ * current incident (newest first, the attempt that set the flag marked) and the earlier history; for a server whose
+ * writer events are all MSExchangeRepl, why KB 910250 does not apply and what is watched instead.
  */
 final class ComputerPage {
     static final String PREFIX = "/computer/";
@@ -44,6 +47,36 @@ final class ComputerPage {
         remedy(html, computer, runbooks);
         events(html, "Current incident", "from the attempt that set the flag, newest first", computer.incident(), now);
         events(html, "History", "earlier events, newest first", computer.history(), now);
+        return Html.close(html, buildInfo);
+    }
+
+    /**
+     * A server whose writer events are all MSExchangeRepl: why KB 910250 does not follow it and what watches it
+     * instead, with the events counted for it.
+     */
+    static String renderReplicationOnly(String computer, List<EventCount> counted, Instant now, Runbooks runbooks,
+            BuildInfo buildInfo) {
+        ServerState state = ServerState.REPLICATION;
+        StringBuilder html = Html.open(computer + ": " + state.label + " · Exchange VSS", Html.Reload.ALWAYS)
+                .append("<p><a href=\"/\">All servers</a></p>\n<h1>").append(Html.escape(computer)).append(' ')
+                .append(state.badge()).append("</h1>\n<p class=\"note\">State as of ").append(Html.time(now))
+                .append("; this page reloads every ").append(Html.REFRESH_SECONDS).append(" s.</p>\n")
+                .append("<p><strong>Not followed by KB 910250:</strong> ")
+                .append(Html.escape(ExchangeWriters.REPLICATION_ONLY)).append("</p>\n")
+                .append("<h2>What watches it instead</h2>\n<p>The alert ")
+                .append("<a href=\"").append(Html.escape(runbooks.url(Runbooks.REPLICATION_WRITER_ERROR))).append("\">")
+                .append(Runbooks.REPLICATION_WRITER_ERROR).append("</a> and the counters below")
+                .append(" (<code>exchange_vss_events_total</code>).</p>\n")
+                .append("<table><caption>Events counted, by provider and event ID</caption>\n")
+                .append("<tr><th>Provider</th><th>Event ID</th><th>Level</th><th>Events</th><th>Last</th></tr>\n");
+        for (EventCount count : counted) {
+            html.append("<tr><td>").append(Html.escape(count.provider())).append("</td><td class=\"num\">")
+                    .append(count.eventId()).append("</td><td class=\"num\">")
+                    .append(count.level() == null ? "" : count.level()).append("</td><td class=\"num\">")
+                    .append(count.count()).append("</td><td>").append(Html.timeAndAge(count.lastTimestamp(), now, "none"))
+                    .append("</td></tr>\n");
+        }
+        html.append("</table>\n");
         return Html.close(html, buildInfo);
     }
 

@@ -1,6 +1,5 @@
 package io.github.exchangevss.http;
 
-import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -43,8 +42,8 @@ record FleetFilter(String text, Optional<ServerState> state) {
         return computer.toLowerCase(Locale.ROOT);
     }
 
-    boolean matches(ComputerSnapshot computer, ServerState computerState) {
+    boolean matches(String computer, ServerState computerState) {
         return state.map(s -> s == computerState).orElse(true)
-                && key(computer.computer()).contains(text.toLowerCase(Locale.ROOT));
+                && key(computer).contains(text.toLowerCase(Locale.ROOT));
     }
 }

@@ -19,7 +19,7 @@ final class Html {
             .summary{display:flex;flex-wrap:wrap;gap:.6em;padding:0;list-style:none}
             .summary li{border:1px solid #ccc;border-radius:6px;padding:.4em .9em}.summary b{font-size:1.3em}
             .state{display:inline-block;padding:.1em .5em;border-radius:4px;font-weight:bold;color:#fff;white-space:nowrap}
-            .ok{background:#2e7d32}.running{background:#ef6c00}.stuck{background:#c62828}
+            .ok{background:#2e7d32}.running{background:#ef6c00}.stuck{background:#c62828}.replication{background:#546e7a;white-space:normal}
             .warning{border-left:4px solid #c62828;background:#fdecea;padding:.4em .8em}
             table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}
             th{background:#f4f4f4}td.num{text-align:right}td time{white-space:nowrap}.age{color:#555;white-space:nowrap}

@@ -9,6 +9,8 @@ import io.github.exchangevss.lifecycle.Remediation;
 public final class Runbooks {
     public static final String DEFAULT_BASE_URL = "/runbooks/";
     public static final String BACKUP_STUCK = "ExchangeVssBackupStuck";
+    /** The alert on the MSExchangeRepl writer's errors, what watches Exchange 2013 and later. */
+    public static final String REPLICATION_WRITER_ERROR = "ExchangeVssReplicationWriterError";
 
     private final String baseUrl;
 

@@ -2,6 +2,8 @@ package io.github.exchangevss.http;
 
 import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
+import io.github.exchangevss.lifecycle.EventCount;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.metrics.BuildInfo;
 import io.github.exchangevss.source.SourceStatus;
 import java.util.List;
@@ -56,8 +58,15 @@ public final class StatusPage {
             EngineSnapshot snapshot = engine.get();
             Optional<ComputerSnapshot> computer =
                     snapshot.computers().stream().filter(c -> c.computer().equals(name)).findFirst();
-            return computer.map(c -> new Response(200, ComputerPage.render(c, snapshot.evaluatedAt(), runbooks,
-                    buildInfo))).orElseGet(() -> notFound("No events were read for a server named " + name + "."));
+            if (computer.isPresent()) {
+                return new Response(200, ComputerPage.render(computer.get(), snapshot.evaluatedAt(), runbooks, buildInfo));
+            }
+            List<EventCount> counted = snapshot.events().stream().filter(e -> e.computer().equals(name)).toList();
+            if (ExchangeWriters.replicationOnly(counted).contains(name)) {
+                return new Response(200, ComputerPage.renderReplicationOnly(name, counted, snapshot.evaluatedAt(),
+                        runbooks, buildInfo));
+            }
+            return notFound("No Exchange VSS writer events were read for a server named " + name + ".");
         }
         if (path.startsWith(RunbookPages.PREFIX)) {
             String name = path.substring(RunbookPages.PREFIX.length());

@@ -220,7 +220,18 @@ public final class ExporterRuntime implements AutoCloseable {
      * first attempt (shown by {@code exchange_vss_source_up} 0 while it is retried).
      */
     public boolean isReady() {
-        return loaded && statuses.stream().allMatch(status -> caughtUp.contains(status.name()));
+        return whyNotReady().isEmpty();
+    }
+
+    /** Why {@link #isReady()} is false: the saved state not loaded, or the sources still on their first pass. */
+    public Optional<String> whyNotReady() {
+        if (!loaded) {
+            return Optional.of(LOADING);
+        }
+        List<String> reading = statuses.stream().map(SourceStatus::name).filter(name -> !caughtUp.contains(name))
+                .toList();
+        return reading.isEmpty() ? Optional.empty()
+                : Optional.of("first pass not finished by " + String.join(", ", reading));
     }
 
     /** Waits for one-shot sources to finish reading and commits what they read; for tests and tools. */

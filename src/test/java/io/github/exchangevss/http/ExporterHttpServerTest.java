@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -49,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
 class ExporterHttpServerTest {
-    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicReference<Optional<String>> notReady =
+            new AtomicReference<>(Optional.of("first pass not finished by demo"));
     private final AtomicReference<Optional<String>> notShown = new AtomicReference<>(Optional.empty());
     private final List<SourceStatus.Snapshot> sources =
             List.of(new SourceStatus.Snapshot("demo", true, 3, 0, null, Map.of()));
@@ -69,7 +69,7 @@ class ExporterHttpServerTest {
         CollectorRegistry registry = new CollectorRegistry();
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), telemetryPath, webConfig), registry,
                 new ExporterCollector(() -> engine, () -> sources, buildInfo),
-                new StatusPage(() -> engine, () -> sources, buildInfo), ready::get, notShown::get);
+                new StatusPage(() -> engine, () -> sources, buildInfo), notReady::get, notShown::get);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -98,7 +98,7 @@ class ExporterHttpServerTest {
         EngineSnapshot engine = new EngineSnapshot(Instant.EPOCH, List.of(), List.of());
         assertThatThrownBy(() -> ExporterHttpServer.start(new HttpSettings(taken, "/metrics", WebConfig.NONE),
                 new CollectorRegistry(), new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
-                new StatusPage(() -> engine, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty))
+                new StatusPage(() -> engine, List::of, new BuildInfo("v", "r")), Optional::empty, Optional::empty))
                 .isInstanceOf(IOException.class).hasMessageStartingWith("cannot listen on web.listen-address");
     }
 
@@ -110,7 +110,7 @@ class ExporterHttpServerTest {
                 new ExporterCollector(() -> engine, List::of, new BuildInfo("v", "r")),
                 new StatusPage(() -> {
                     throw new IllegalStateException("engine failed");
-                }, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty);
+                }, List::of, new BuildInfo("v", "r")), Optional::empty, Optional::empty);
         assertThat(get("/").statusCode()).isEqualTo(500);
         assertThat(get("/-/healthy").statusCode()).isEqualTo(200);
     }
@@ -179,10 +179,10 @@ class ExporterHttpServerTest {
         assertThat(healthy.statusCode()).isEqualTo(200);
         assertThat(healthy.body()).isEqualTo("Healthy");
 
-        HttpResponse<String> notReady = get("/-/ready");
-        assertThat(notReady.statusCode()).isEqualTo(503);
-        assertThat(notReady.body()).isEqualTo("Not ready");
-        ready.set(true);
+        HttpResponse<String> notYet = get("/-/ready");
+        assertThat(notYet.statusCode()).isEqualTo(503);
+        assertThat(notYet.body()).isEqualTo("Not ready: first pass not finished by demo\n");
+        notReady.set(Optional.empty());
         HttpResponse<String> isReady = get("/-/ready");
         assertThat(isReady.statusCode()).isEqualTo(200);
         assertThat(isReady.body()).isEqualTo("Ready");
@@ -241,7 +241,7 @@ class ExporterHttpServerTest {
         AtomicReference<List<SourceStatus.Snapshot>> state = new AtomicReference<>(sources);
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
                 WebConfig.NONE), new CollectorRegistry(), new ExporterCollector(() -> engine, state::get,
-                new BuildInfo("v", "r")), new StatusPage(() -> engine, state::get, new BuildInfo("v", "r")), () -> true, Optional::empty);
+                new BuildInfo("v", "r")), new StatusPage(() -> engine, state::get, new BuildInfo("v", "r")), Optional::empty, Optional::empty);
         String first = exporterPart(get("/metrics").body());
         for (int i = 0; i < 20; i++) {
             // The render time is part of the cached bytes: the same value means nothing was rendered again.
@@ -346,7 +346,7 @@ class ExporterHttpServerTest {
     private void startWith(ExporterHttpServer.Limits limits, Supplier<EngineSnapshot> engine) throws IOException {
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
                 WebConfig.NONE), limits, new CollectorRegistry(), new ExporterCollector(engine, List::of,
-                new BuildInfo("v", "r")), new StatusPage(() -> EMPTY, List::of, new BuildInfo("v", "r")), () -> true, Optional::empty);
+                new BuildInfo("v", "r")), new StatusPage(() -> EMPTY, List::of, new BuildInfo("v", "r")), Optional::empty, Optional::empty);
     }
 
     @Nested

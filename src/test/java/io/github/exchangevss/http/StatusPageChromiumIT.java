@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.metrics.BuildInfo;
 import io.github.exchangevss.metrics.ExporterCollector;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The status page of a 1,000-server fleet, read by the real lifecycle engine and served on a real port, in a real
- * headless Chromium: every server shown in its state, the filter typed into, a server's link and the runbook
- * links followed. Leaves a screenshot of the page in {@code target/status-page.png}.
+ * headless Chromium: every server shown in its state (those of Exchange 2013 and later too), the filter typed into,
+ * a server's link and the runbook links followed. Leaves a screenshot of the page in {@code target/status-page.png}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StatusPageChromiumIT {
@@ -53,7 +54,7 @@ class StatusPageChromiumIT {
         BuildInfo build = new BuildInfo("test", "test");
         server = ExporterHttpServer.start(new HttpSettings(HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics",
                         WebConfig.NONE), new CollectorRegistry(), new ExporterCollector(() -> fleet, () -> sources, build),
-                new StatusPage(() -> fleet, () -> sources, build), () -> true, Optional::empty);
+                new StatusPage(() -> fleet, () -> sources, build), Optional::empty, Optional::empty);
         base = "http://127.0.0.1:" + server.port();
         chromium = Chromium.start();
     }
@@ -84,8 +85,12 @@ class StatusPageChromiumIT {
         assertThat(rows).hasSize(SERVERS);
         Map<String, String> shown = new HashMap<>();
         rows.forEach(row -> shown.put(row.get(0).asText(), row.get(1).asText()));
-        assertThat(shown).isEqualTo(fleet.computers().stream()
-                .collect(Collectors.toMap(ComputerSnapshot::computer, StatusPageChromiumIT::label)));
+        Map<String, String> expected = fleet.computers().stream()
+                .collect(Collectors.toMap(ComputerSnapshot::computer, StatusPageChromiumIT::label));
+        Set<String> replicationOnly = ExchangeWriters.replicationOnly(fleet.events());
+        assertThat(replicationOnly).hasSize(SERVERS / 100);
+        replicationOnly.forEach(name -> expected.put(name, ServerState.REPLICATION.label));
+        assertThat(shown).isEqualTo(expected);
         for (int i = 0; i < rows.size(); i++) {
             assertThat(rows.get(i).get(1).asText()).as("row %d", i).isEqualTo(i < stuck ? "Stuck" : shown.get(rows.get(i).get(0).asText()));
         }
@@ -154,6 +159,27 @@ class StatusPageChromiumIT {
         chromium.awaitLoaded(url -> url.endsWith("/runbooks/" + alert + ".md"));
         assertThat(chromium.evaluate("document.querySelector('h1').innerText").asText()).isEqualTo(alert);
         assertThat(chromium.evaluate("document.body.innerText").asText()).contains("Mitigation");
+    }
+
+    @Test
+    void anExchange2013ServersLinkSaysWhyKb910250DoesNotApply() throws Exception {
+        chromium.open(base + "/?state=replication");
+        JsonNode names = chromium.evaluate("Array.from(document.querySelectorAll('#servers tbody tr'))"
+                + ".filter(r => r.offsetParent !== null).map(r => r.cells[0].innerText)");
+        assertThat(names).extracting(JsonNode::asText)
+                .containsExactlyElementsOf(ExchangeWriters.replicationOnly(fleet.events()));
+
+        chromium.evaluate("document.querySelector('#servers tbody tr:not([hidden]) a').click()");
+        chromium.awaitLoaded(url -> url.contains("/computer/"));
+        assertThat(chromium.evaluate("document.querySelector('h1').innerText").asText())
+                .startsWith(names.get(0).asText()).endsWith(ServerState.REPLICATION.label);
+        assertThat(chromium.evaluate("document.body.innerText").asText()).contains(ExchangeWriters.REPLICATION_ONLY);
+
+        String alert = Runbooks.REPLICATION_WRITER_ERROR;
+        chromium.evaluate("Array.from(document.querySelectorAll('a')).find(a => a.innerText === '" + alert
+                + "').click()");
+        chromium.awaitLoaded(url -> url.endsWith("/runbooks/" + alert + ".md"));
+        assertThat(chromium.evaluate("document.querySelector('h1').innerText").asText()).isEqualTo(alert);
     }
 
     @Test

@@ -7,22 +7,37 @@ import io.github.exchangevss.lifecycle.ComputerSnapshot;
 import io.github.exchangevss.lifecycle.EngineSnapshot;
 import io.github.exchangevss.lifecycle.EventCount;
 import io.github.exchangevss.lifecycle.EvidenceEvent;
+import io.github.exchangevss.lifecycle.ExchangeWriters;
 import io.github.exchangevss.lifecycle.Outcome;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.metrics.BuildInfo;
 import io.github.exchangevss.scenario.Fleet;
 import io.github.exchangevss.source.SourceStatus;
+import io.github.exchangevss.metrics.ExporterCollector;
+import io.prometheus.client.CollectorRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StatusPageTest {
     private static final Instant NOW = Instant.parse("2024-03-10T12:00:00Z");
@@ -126,6 +141,72 @@ class StatusPageTest {
                 .contains("Showing <span id=\"shown\">1</span> of 3 servers.");
         assertThat(fleet(computers, "state=bogus&q=%ZZ&x")).doesNotContain(" hidden>").contains("selected>") // the "all" option
                 .contains("<span id=\"shown\">3</span>");
+    }
+
+    private static List<EventCount> replicationBackup(String computer, Instant last) {
+        return List.of(new EventCount(computer, "MSExchangeRepl", 2021, 4, 3, last.minusSeconds(120)),
+                new EventCount(computer, "MSExchangeRepl", 2034, 2, 1, last),
+                new EventCount(computer, "MSExchangeRepl", 2110, 4, 3, last.minusSeconds(60)));
+    }
+
+    /** Exchange 2013 and later: rows of their own, counted in the summary, between the followed states and OK. */
+    @Test
+    void serversWithOnlyReplicationWriterEventsAreListedCountedAndFiltered() {
+        List<EventCount> events = new ArrayList<>(replicationBackup("EX13-B", NOW.minus(Duration.ofMinutes(5))));
+        events.addAll(replicationBackup("EX13-A", NOW.minus(Duration.ofHours(2))));
+        // Both writers' events: an Exchange 2010 server with passive copies, followed by the lifecycle.
+        events.addAll(replicationBackup("EX10", NOW));
+        events.add(new EventCount("EX10", "MSExchangeIS", 9608, 4, 1, NOW));
+        // MSExchangeIS events that are no writer events do not make a server followed.
+        events.add(new EventCount("EX13-B", "MSExchangeIS", 1000, 4, 1, NOW.minus(Duration.ofHours(1))));
+        StatusPage page = page(List.of(computer("EX10", false, false, null),
+                computer("RUN", true, false, Remediation.WAIT_FOR_RUNNING_BACKUP),
+                computer("STUCK", true, true, Remediation.RESTART_INFORMATION_STORE)), events, List.of());
+        String html = get(page, "/", null);
+        assertThat(html).contains("<title>1 stuck · Exchange VSS</title>", "<b>5</b> servers watched",
+                "<a href=\"/?state=replication\"><b>2</b> Exchange 2013+, not followed by KB 910250</a>",
+                "<option value=\"replication\">Exchange 2013+: not followed by KB 910250</option>",
+                "Showing <span id=\"shown\">5</span> of 5 servers.");
+        List<String> order = new ArrayList<>();
+        COMPUTER_LINK.matcher(html).results().forEach(m -> order.add(path(m.group(1)).substring("/computer/".length())));
+        assertThat(order).containsExactly("STUCK", "RUN", "EX13-A", "EX13-B", "EX10");
+        assertThat(html).containsPattern("<tr data-name=\"ex13-b\" data-state=\"replication\"><td>[^\n]*"
+                + "<span class=\"state replication\">Exchange 2013\\+: not followed by KB 910250</span>[^\n]*"
+                + "href=\"/runbooks/ExchangeVssReplicationWriterError.md\"[^\n]*"
+                + "<td>not followed</td><td>not followed</td><td><time datetime=\"2024-03-10T11:55:00Z\">[^\n]*"
+                + "5 min ago");
+
+        String filtered = get(page, "/", "state=replication&q=b");
+        assertThat(filtered).contains("<tr data-name=\"ex13-b\" data-state=\"replication\"><td>")
+                .contains("<tr data-name=\"ex13-a\" data-state=\"replication\" hidden>")
+                .contains("<tr data-name=\"ex10\" data-state=\"ok\" hidden>")
+                .contains("<option value=\"replication\" selected>")
+                .contains("Showing <span id=\"shown\">1</span> of 5 servers.");
+    }
+
+    @Test
+    void computerPageOfAReplicationOnlyServerSaysWhyKb910250DoesNotApplyAndWhatWatchesIt() {
+        String hostile = "EX13<b>";
+        List<EventCount> events = new ArrayList<>(replicationBackup(hostile, NOW.minus(Duration.ofMinutes(5))));
+        events.add(new EventCount("OTHER", "MSExchangeRepl", 2034, 2, 9, NOW));
+        StatusPage page = page(List.of(), events, List.of());
+        String html = get(page, Html.computerPath(hostile).replace("%3C", "<").replace("%3E", ">"), null);
+        assertThat(html).contains("<title>EX13&lt;b&gt;: Exchange 2013+: not followed by KB 910250 · Exchange VSS</title>")
+                .contains("<h1>EX13&lt;b&gt; <span class=\"state replication\">")
+                .contains(Html.escape(ExchangeWriters.REPLICATION_ONLY))
+                .contains("<a href=\"/runbooks/ExchangeVssReplicationWriterError.md\">ExchangeVssReplicationWriterError</a>")
+                .contains("<tr><td>MSExchangeRepl</td><td class=\"num\">2034</td><td class=\"num\">2</td>"
+                        + "<td class=\"num\">1</td><td><time datetime=\"2024-03-10T11:55:00Z\">")
+                .contains(">2021<", ">2110<").doesNotContain(">9<").doesNotContain("<b>")
+                .contains("this page reloads every 15 s.");
+        assertThat(page.respond("/computer/EX13", null, "/metrics").status()).isEqualTo(404);
+
+        StatusPage wiki = new StatusPage(() -> new EngineSnapshot(NOW, List.of(), events), List::of,
+                new BuildInfo("v", "r"), new Runbooks("https://wiki.example.com/vss/"));
+        assertThat(get(wiki, "/computer/OTHER", null))
+                .contains("href=\"https://wiki.example.com/vss/ExchangeVssReplicationWriterError.md\"");
+        assertThat(get(wiki, "/", null))
+                .contains("href=\"https://wiki.example.com/vss/ExchangeVssReplicationWriterError.md\"");
     }
 
     @Test
@@ -239,9 +320,76 @@ class StatusPageTest {
         String html = get(page, "/", null);
         long stuck = fleet.computers().stream().filter(ComputerSnapshot::stuck).count();
         assertThat(stuck).isPositive();
+        int replicationOnly = ExchangeWriters.replicationOnly(fleet.events()).size();
+        assertThat(replicationOnly).isEqualTo(5000 / 100);
+        assertThat(fleet.computers()).hasSize(5000 - replicationOnly);
         assertThat(html).contains("<title>" + stuck + " stuck · Exchange VSS</title>")
+                .contains("<b>5000</b> servers watched")
+                .contains("<b>" + replicationOnly + "</b> Exchange 2013+, not followed by KB 910250")
                 .contains("Showing <span id=\"shown\">5000</span> of 5000 servers.");
         assertThat(COMPUTER_LINK.matcher(html).results().count()).isEqualTo(5000);
+    }
+
+    /** Over the real endpoint: the same pages, gzipped when asked; the gate, 405 and configured headers unchanged. */
+    @Test
+    void pagesAreGzippedWhenTheRequestAcceptsIt(@TempDir Path dir) throws Exception {
+        EngineSnapshot fleet = Fleet.of(5000);
+        AtomicReference<Optional<String>> notShown = new AtomicReference<>(Optional.of("the saved state is not loaded yet"));
+        WebConfig headers = WebConfig.load(Files.writeString(dir.resolve("web.yml"),
+                "http_server_config:\n  headers:\n    X-Frame-Options: DENY\n"));
+        try (ExporterHttpServer server = ExporterHttpServer.start(new HttpSettings(
+                        HttpSettings.parseListenAddress("127.0.0.1:0"), "/metrics", headers), new CollectorRegistry(),
+                new ExporterCollector(() -> fleet, List::of, new BuildInfo("v", "r")),
+                new StatusPage(() -> fleet, List::of, new BuildInfo("v", "r")), Optional::empty, notShown::get)) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<byte[]> early = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(early.statusCode()).isEqualTo(503);
+            assertThat(new String(early.body(), StandardCharsets.UTF_8))
+                    .isEqualTo("Not ready: the saved state is not loaded yet\n");
+            notShown.set(Optional.empty());
+
+            String stuck = fleet.computers().stream().filter(ComputerSnapshot::stuck).findFirst().orElseThrow().computer();
+            String replicationOnly = ExchangeWriters.replicationOnly(fleet.events()).iterator().next();
+            for (String path : List.of("/", "/?state=stuck", Html.computerPath(stuck), Html.computerPath(replicationOnly),
+                    "/runbooks/", "/runbooks/ExchangeVssBackupStuck.md", "/computer/nobody")) {
+                HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<byte[]> gzipped = client.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Accept-Encoding", "br;q=1.0, gzip;q=0.8").build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(plain.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+                assertThat(gzipped.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+                for (HttpResponse<?> response : List.of(plain, gzipped)) {
+                    assertThat(response.statusCode()).as(path).isEqualTo(plain.body().contains("<h1>Not found</h1>") ? 404 : 200);
+                    assertThat(response.headers().firstValue("Vary")).as(path).hasValue("Accept-Encoding");
+                    assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+                    assertThat(response.headers().firstValue("Content-Type")).as(path).hasValue("text/html; charset=utf-8");
+                }
+                try (InputStream body = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
+                    assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).as(path).isEqualTo(plain.body());
+                }
+                if (path.equals("/")) {
+                    assertThat(gzipped.body().length).as("gzipped fleet page").isLessThan(plain.body().getBytes(StandardCharsets.UTF_8).length / 10);
+                }
+            }
+            HttpResponse<String> refusedGzip = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip;q=0, identity").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refusedGzip.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(refusedGzip.body()).contains("</html>");
+            HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+            assertThat(post.body()).isEqualTo("Method not allowed");
+            HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .header("Accept-Encoding", "gzip").method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(head.body()).isEmpty();
+        }
     }
 
     @Test
@@ -250,7 +398,7 @@ class StatusPageTest {
                 new SourceStatus.Snapshot("evtx:Application.evtx", true, 120, 4, SET_AT,
                         Map.of("malformed_event", 5L, "bad_chunk", 2L)),
                 new SourceStatus.Snapshot("windows", false, 0, 0, null, Map.of()))), "/", null);
-        assertThat(html).contains("No MSExchangeIS VSS writer events read yet.")
+        assertThat(html).contains("No Exchange VSS writer events (MSExchangeIS or MSExchangeRepl) read yet.")
                 .contains("<tr><td>evtx:Application.evtx</td><td>yes</td><td class=\"num\">120</td>"
                         + "<td class=\"num\">4</td><td>bad_chunk: 2, malformed_event: 5</td>"
                         + "<td><time datetime=\"2024-03-10T08:48:00Z\">2024-03-10 08:48:00 UTC</time> "

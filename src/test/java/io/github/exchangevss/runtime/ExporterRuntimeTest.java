@@ -317,7 +317,7 @@ class ExporterRuntimeTest {
             CountDownLatch mayStart = new CountDownLatch(1);
             ExporterRuntime runtime = runtime(Optional.empty());
             assertThat(runtime.notReadyReason()).contains("the saved state is not loaded yet");
-            assertThat(runtime.isReady()).isFalse();
+            assertThat(runtime.whyNotReady()).contains("the saved state is not loaded yet");
 
             runtime.start(List.of("xml:" + logs.resolve("app.xml"), slow), (spec, checkpoint) -> {
                 if (spec.equals(slow)) {
@@ -330,6 +330,7 @@ class ExporterRuntimeTest {
             await("the first source's pass", () -> runtime.sourceSnapshots().get(0).eventsRead()
                     == KbSituation.method3().events().size());
             assertThat(runtime.isReady()).as("the second source has not read yet").isFalse();
+            assertThat(runtime.whyNotReady()).contains("first pass not finished by " + slow);
             mayStart.countDown();
             await("ready", runtime::isReady);
         }
