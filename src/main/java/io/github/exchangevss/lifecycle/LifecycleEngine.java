@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Time is judged by the injected clock: the exporter's clock when reading live, the log's own clock
  * ({@link #latestEventTime()}) when replaying exported files.
  */
-public final class LifecycleEngine {    /** Label value for events without a Computer field. */
+public final class LifecycleEngine {
+    /** Label value for events without a Computer field. */
     public static final String UNKNOWN_COMPUTER = "unknown";
     /** The source of events applied without naming one (diagnose, tests). */
     public static final String UNNAMED_SOURCE = "";
