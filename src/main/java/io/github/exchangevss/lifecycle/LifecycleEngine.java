@@ -109,7 +109,7 @@ public final class LifecycleEngine {
             }
         }
 
-        Optional<WriterEvent> kind = lifecycleEvent(e);
+        Optional<WriterEvent> kind = WriterEvent.of(e);
         if (kind.isPresent()) {
             ComputerLifecycle lifecycle = computers.computeIfAbsent(computer, ComputerLifecycle::new);
             lifecycle.noteEvent(e.timeCreated());
@@ -118,13 +118,9 @@ public final class LifecycleEngine {
         return true;
     }
 
-    private static Optional<WriterEvent> lifecycleEvent(EventRecord e) {
-        return VssEvents.PROVIDER.equalsIgnoreCase(e.provider()) ? WriterEvent.of(e.eventId()) : Optional.empty();
-    }
-
     private void skip(String source, String computer, EventRecord e, SkipReason reason) {
         skipped.computeIfAbsent(source, s -> new EnumMap<>(SkipReason.class)).merge(reason, 1L, Long::sum);
-        if (lifecycleEvent(e).isPresent() && skipLogged.add(computer)) {
+        if (VssEvents.isLifecycleEvent(e) && skipLogged.add(computer)) {
             LOG.warn("{}: skipped {} event {} (record {}, {}) of {}: not newer than record {} already applied on"
                             + " channel {}; further skipped events of this computer are only counted in"
                             + " exchange_vss_source_events_skipped_total", source.isEmpty() ? "events" : "source " + source,
