@@ -57,6 +57,9 @@ public final class CrashSoak {
     /** How long the last exporter, never killed, follows the growing export: where latency is measured. */
     private static final Duration FOLLOWED_TO_THE_END = Duration.ofSeconds(20);
     private static final String EVENTS_TOTAL = "exchange_vss_events_total";
+    private static final String SINCE = "exchange_vss_backup_in_progress_since_timestamp_seconds";
+    private static final List<String> PROGRESS = List.of("exchange_vss_event_last_timestamp_seconds",
+            "exchange_vss_last_successful_backup_timestamp_seconds", "exchange_vss_backup_attempts_total", SINCE);
     private static final String CLOCK_PROVIDER = "Soak-Clock";
 
     /** What a run found; empty {@link #violations} means it passed. */
@@ -93,7 +96,7 @@ public final class CrashSoak {
     private final List<Append> appends = new CopyOnWriteArrayList<>();
     /** The stuck flags and events counted per computer at the last scrape with metrics. */
     private Map<String, Double> lastStuck = Map.of();
-    private Map<String, Double> lastEvents = Map.of();
+    private Map<String, Map<String, Double>> lastProgress = Map.of();
     private long scrapes;
     private long refused;
     private long notLoaded;
@@ -281,7 +284,7 @@ public final class CrashSoak {
      */
     private void checkStuckKept(Scrape scrape) {
         Map<String, Double> stuckNow = series(scrape, "exchange_vss_backup_in_progress_stuck");
-        Map<String, Double> eventsNow = eventsPerComputer(scrape);
+        Map<String, Map<String, Double>> progressNow = progressPerComputer(scrape);
         lastStuck.forEach((computer, value) -> {
             if (value != 1.0) {
                 return;
@@ -289,12 +292,13 @@ public final class CrashSoak {
             Double now = stuckNow.get(computer);
             if (now == null) {
                 violations.add("scrape " + scrapes + ": stuck " + computer + " is missing");
-            } else if (now != 1.0 && eventsNow.getOrDefault(computer, 0.0) <= lastEvents.getOrDefault(computer, 0.0)) {
+            } else if (now != 1.0 && progressNow.getOrDefault(computer, Map.of())
+                    .equals(lastProgress.getOrDefault(computer, Map.of()))) {
                 violations.add("scrape " + scrapes + ": stuck " + computer + " shown stuck=0 with no new event");
             }
         });
         lastStuck = stuckNow;
-        lastEvents = eventsNow;
+        lastProgress = progressNow;
     }
 
     /** Every counter series is at least as high as ever before, in every scrape, across every restart. */
@@ -387,9 +391,22 @@ public final class CrashSoak {
         return values;
     }
 
-    private static Map<String, Double> eventsPerComputer(Scrape scrape) {
-        Map<String, Double> values = new HashMap<>();
-        scrape.samples(EVENTS_TOTAL).forEach(s -> values.merge(s.labels().get("computer"), s.value(), Double::sum));
+    /**
+     * Per computer, the series that move when its events clear a stuck flag: a 9600 its last time, a 9616 the last
+     * successful backup, a 9608 of a new attempt the time the flag was set, and the attempts by outcome
+     * ({@code exchange_vss_events_total} is summed over the computers, so it cannot tell whose events came).
+     */
+    private static Map<String, Map<String, Double>> progressPerComputer(Scrape scrape) {
+        Map<String, Map<String, Double>> values = new HashMap<>();
+        for (String name : PROGRESS) {
+            for (Scrape.Sample s : scrape.samples(name)) {
+                if (name.equals(SINCE) && s.value() == 0) {
+                    continue; // the flag cleared: what cleared it shows in the other series
+                }
+                values.computeIfAbsent(s.labels().get("computer"), c -> new HashMap<>())
+                        .put(name + s.labels(), s.value());
+            }
+        }
         return values;
     }
 
