@@ -16,8 +16,9 @@ import java.util.Random;
 
 /**
  * Cost of the lifecycle engine on a fleet's forwarded events: applying them, judging every computer (a scrape's
- * snapshot) and writing the state file's JSON (done about once a second under the engine's lock). The reference
- * in the same run is the least any engine does per event: counting it in a hash map by computer and event ID.
+ * snapshot) and writing the state file's JSON (done under the engine's lock at each commit of a changed state, at
+ * most every 100 ms). The reference in the same run is the least any engine does per event: counting it in a hash
+ * map by computer and event ID.
  * Median pass after ten warm-up passes.
  *
  * <pre>

@@ -14,7 +14,6 @@ import io.github.exchangevss.scenario.WevtutilXml;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +65,7 @@ class ExporterIT {
         final int port;
 
         Exporter(Path workDir, String... args) throws IOException {
-            this(workDir, freePort(), args);
+            this(workDir, FreePort.get(), args);
         }
 
         private Exporter(Path workDir, int port, String... args) throws IOException {
@@ -138,12 +137,6 @@ class ExporterIT {
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     /** Computers that are stuck and for which the method's series is 1. */

@@ -36,8 +36,8 @@ final class ServeCommand implements Callable<Integer> {
     WebOptions web;
 
     @Option(names = "--source", paramLabel = "SOURCE",
-            description = {"Where events come from, repeatable: xml:PATH or evtx:PATH (a file or a directory),",
-                    "windows (the live event log; the default on Windows), windows:HOST or demo."})
+            description = "Where events come from, repeatable: xml:PATH or evtx:PATH (a file or a directory),"
+                    + " windows (the live event log; the default on Windows), windows:HOST or demo.")
     List<String> sources;
 
     @Option(names = "--" + FOLLOW, negatable = true, description = "Keep reading files as they grow or appear.")
@@ -51,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
     List<String> windowsChannels;
 
     @Option(names = "--" + WINDOWS_QUERIES, paramLabel = "XPATH",
-            description = "XPath queries of the subscription (default: provider MSExchangeIS).")
+            description = "XPath queries of the subscription (default: the providers of --events.providers and"
+                    + " MSExchangeIS).")
     List<String> windowsQueries;
 
     @Option(names = "--" + WINDOWS_SERVER, paramLabel = "HOST",

@@ -63,8 +63,8 @@ final class WebOptions {
     List<String> eventProviders;
 
     @Option(names = "--" + EVENTS_MAX_SERIES, paramLabel = "N",
-            description = "Most event count series (computer, provider, ID, level); events of further series are not"
-                    + " counted (default: 5000).")
+            description = "Most exchange_vss_events_total series (provider, ID, level, summed over computers);"
+                    + " events of further series are not counted (default: 5000).")
     String eventsMaxSeries;
 
     /** The command this is mixed into: whether a flag was given, since the per-command defaults fill in the rest. */

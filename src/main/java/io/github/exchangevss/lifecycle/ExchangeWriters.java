@@ -32,7 +32,7 @@ public final class ExchangeWriters {
         TreeMap<String, Set<String>> writers = new TreeMap<>();
         for (EventCount e : events) {
             String writer = null;
-            if (e.provider().equals(VssEvents.PROVIDER) && VssEvents.describe(e.eventId()) != null) {
+            if (e.provider().equals(VssEvents.PROVIDER) && WriterEvent.of(e.eventId()).isPresent()) {
                 writer = INFORMATION_STORE;
             } else if (e.provider().equals(EventCounting.REPLICATION_PROVIDER)) {
                 writer = REPLICATION_SERVICE;

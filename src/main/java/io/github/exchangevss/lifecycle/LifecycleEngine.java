@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Time is judged by the injected clock: the exporter's clock when reading live, the log's own clock
  * ({@link #latestEventTime()}) when replaying exported files.
  */
-public final class LifecycleEngine {    /** Label value for events without a Computer field. */
+public final class LifecycleEngine {
+    /** Label value for events without a Computer field. */
     public static final String UNKNOWN_COMPUTER = "unknown";
     /** The source of events applied without naming one (diagnose, tests). */
     public static final String UNNAMED_SOURCE = "";
@@ -108,7 +109,7 @@ public final class LifecycleEngine {    /** Label value for events without a Com
             }
         }
 
-        Optional<WriterEvent> kind = lifecycleEvent(e);
+        Optional<WriterEvent> kind = WriterEvent.of(e);
         if (kind.isPresent()) {
             ComputerLifecycle lifecycle = computers.computeIfAbsent(computer, ComputerLifecycle::new);
             lifecycle.noteEvent(e.timeCreated());
@@ -117,13 +118,9 @@ public final class LifecycleEngine {    /** Label value for events without a Com
         return true;
     }
 
-    private static Optional<WriterEvent> lifecycleEvent(EventRecord e) {
-        return VssEvents.PROVIDER.equalsIgnoreCase(e.provider()) ? WriterEvent.of(e.eventId()) : Optional.empty();
-    }
-
     private void skip(String source, String computer, EventRecord e, SkipReason reason) {
         skipped.computeIfAbsent(source, s -> new EnumMap<>(SkipReason.class)).merge(reason, 1L, Long::sum);
-        if (lifecycleEvent(e).isPresent() && skipLogged.add(computer)) {
+        if (VssEvents.isLifecycleEvent(e) && skipLogged.add(computer)) {
             LOG.warn("{}: skipped {} event {} (record {}, {}) of {}: not newer than record {} already applied on"
                             + " channel {}; further skipped events of this computer are only counted in"
                             + " exchange_vss_source_events_skipped_total", source.isEmpty() ? "events" : "source " + source,

@@ -24,12 +24,7 @@ public final class VssEvents {
 
     /** True for an event that moves the lifecycle: the right provider and one of the IDs above. */
     public static boolean isLifecycleEvent(EventRecord e) {
-        return PROVIDER.equalsIgnoreCase(e.provider()) && describe(e.eventId()) != null;
-    }
-
-    /** What the event means, after the KB's table; null for an ID the lifecycle does not use. */
-    public static String describe(int eventId) {
-        return WriterEvent.of(eventId).map(WriterEvent::description).orElse(null);
+        return WriterEvent.of(e).isPresent();
     }
 
     /** True when the event's inserts, message or binary data contain {@code text} (case-insensitive). */

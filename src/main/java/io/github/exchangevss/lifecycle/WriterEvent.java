@@ -1,5 +1,6 @@
 package io.github.exchangevss.lifecycle;
 
+import io.github.exchangevss.event.EventRecord;
 import java.util.Optional;
 
 /** The MSExchangeIS events of KB 910250 and KB 930800 that move the writer's lifecycle, with what each means. */
@@ -31,6 +32,11 @@ public enum WriterEvent {
     /** What the event means, after the KB's table. */
     public String description() {
         return description;
+    }
+
+    /** The lifecycle event {@code e} is: the Information Store's provider (in any case) and one of these IDs. */
+    public static Optional<WriterEvent> of(EventRecord e) {
+        return VssEvents.PROVIDER.equalsIgnoreCase(e.provider()) ? of(e.eventId()) : Optional.empty();
     }
 
     public static Optional<WriterEvent> of(int eventId) {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -124,9 +126,19 @@ public final class ServiceCommand {
             return fail(NEEDS_WINDOWS);
         }
         logToFiles(storage.resolve("logs"));
-        ServiceHost.EventLog eventLog = WindowsServiceApi.eventLog(ServiceDefinition.NAME);
+        Logger log = LoggerFactory.getLogger(ServiceHost.class);
         ServiceHost host = new ServiceHost(ServiceDefinition.NAME,
-                () -> Cli.startServe("--config.file=" + configFile, "--storage.path=" + storage), eventLog);
+                () -> Cli.startServe("--config.file=" + configFile, "--storage.path=" + storage), new ServiceHost.Log() {
+                    @Override
+                    public void info(String message) {
+                        log.info(message);
+                    }
+
+                    @Override
+                    public void error(String message) {
+                        log.error(message);
+                    }
+                });
         Thread.setDefaultUncaughtExceptionHandler(host::fatal);
         try {
             WindowsServiceApi.dispatch(ServiceDefinition.NAME, host);
@@ -137,7 +149,7 @@ public final class ServiceCommand {
     }
 
     /**
-     * Everything the process writes to standard error (slf4j-simple's log lines, a JVM's last words) goes to a rolling
+     * Everything the process writes to standard error (the log lines, a JVM's last words) goes to a rolling
      * file under the data directory: a service has no console.
      */
     private static void logToFiles(Path directory) throws IOException {

@@ -13,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
  * exporter is closed, which saves the state, then STOPPED. Windows sends preshutdown, with its longer timeout, to a
  * service that accepts it and no shutdown control then (SERVICE_CONTROL_PRESHUTDOWN documentation). A failure to
  * start or to save ends in STOPPED with a service-specific exit code, which the failure actions set with
- * "also on non-crash failures" turn into a restart. Only the start, the stop and fatal errors go to the Application
- * log, under the service's own source; everything else goes to the log file.
+ * "also on non-crash failures" turn into a restart. The start, the stop and fatal errors go to the service's log
+ * file like everything else: the exporter never writes to the event log it reads.
  */
 public final class ServiceHost {
     public static final int SERVICE_CONTROL_STOP = 0x1;
@@ -41,8 +41,8 @@ public final class ServiceHost {
         void report(State state, int exitCode, Duration waitHint);
     }
 
-    /** The Application log, under the service's own event source (ReportEvent). */
-    public interface EventLog {
+    /** Where the service's start, stop and fatal errors are written. */
+    public interface Log {
         void info(String message);
 
         void error(String message);
@@ -50,13 +50,13 @@ public final class ServiceHost {
 
     private final String name;
     private final Exporter exporter;
-    private final EventLog eventLog;
+    private final Log log;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
 
-    public ServiceHost(String name, Exporter exporter, EventLog eventLog) {
+    public ServiceHost(String name, Exporter exporter, Log log) {
         this.name = Objects.requireNonNull(name, "name");
         this.exporter = Objects.requireNonNull(exporter, "exporter");
-        this.eventLog = Objects.requireNonNull(eventLog, "eventLog");
+        this.log = Objects.requireNonNull(log, "log");
     }
 
     /** ServiceMain: returns once the service has stopped and said so. */
@@ -66,22 +66,22 @@ public final class ServiceHost {
         try {
             running = exporter.start();
         } catch (Exception | LinkageError e) {
-            eventLog.error(name + " could not start: " + e);
+            log.error(name + " could not start: " + e);
             status.report(State.STOPPED, EXIT_START_FAILED, Duration.ZERO);
             return;
         }
         status.report(State.RUNNING, 0, Duration.ZERO);
-        eventLog.info(name + " started");
+        log.info(name + " started");
         awaitStop();
         status.report(State.STOP_PENDING, 0, WAIT_HINT);
         try {
             running.close();
         } catch (Exception e) {
-            eventLog.error(name + " could not save its state while stopping: " + e);
+            log.error(name + " could not save its state while stopping: " + e);
             status.report(State.STOPPED, EXIT_SAVE_FAILED, Duration.ZERO);
             return;
         }
-        eventLog.info(name + " stopped; state saved");
+        log.info(name + " stopped; state saved");
         status.report(State.STOPPED, 0, Duration.ZERO);
     }
 
@@ -100,11 +100,10 @@ public final class ServiceHost {
     }
 
     /**
-     * An exception no thread caught: a fatal error for the Application log (the log file gets the stack trace from
-     * the JVM). The service goes on; what failed is retried by whoever owns it, or shows in the metrics.
+     * An exception no thread caught: a fatal error, logged with its stack trace. The service goes on; what failed is retried by whoever owns it, or shows in the metrics.
      */
     public void fatal(Thread thread, Throwable error) {
-        eventLog.error(name + ": fatal error in thread " + thread.getName() + ": " + error);
+        log.error(name + ": fatal error in thread " + thread.getName() + ": " + error);
         error.printStackTrace();
     }
 

@@ -56,7 +56,6 @@ public final class ServiceInstaller {
         Path data = definition.dataDirectory();
         manager.grantModify(data, definition.account());
         out.println(definition.account() + " may write " + data);
-        manager.registerEventSource(name);
         start(name);
     }
 
@@ -69,7 +68,6 @@ public final class ServiceInstaller {
         }
         stopAndWait(name, state.get());
         manager.delete(name);
-        manager.removeEventSource(name);
         out.println("Removed service " + name + "; the data directory is kept");
     }
 

@@ -39,9 +39,4 @@ public interface ServiceManager {
 
     /** Gives the account Modify rights on the directory and what it will hold (inheritable). */
     void grantModify(Path directory, String account) throws ServiceException;
-
-    /** Registers the service's name as an event source of the Application log, for its start, stop and fatal errors. */
-    void registerEventSource(String name) throws ServiceException;
-
-    void removeEventSource(String name) throws ServiceException;
 }

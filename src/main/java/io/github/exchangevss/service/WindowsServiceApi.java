@@ -9,8 +9,6 @@ import com.sun.jna.platform.win32.Advapi32Util;
 import com.sun.jna.platform.win32.Kernel32Util;
 import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
-import com.sun.jna.platform.win32.WinNT.HANDLE;
-import com.sun.jna.platform.win32.WinReg;
 import com.sun.jna.platform.win32.Winsvc;
 import com.sun.jna.platform.win32.Winsvc.SC_HANDLE;
 import com.sun.jna.ptr.IntByReference;
@@ -25,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link ServiceManager}, the service dispatcher and the Application log over advapi32 and netapi32 through
+ * {@link ServiceManager} and the service dispatcher over advapi32 and netapi32 through
  * jna-platform. The only class of the service that calls Windows: it compiles everywhere but is only created on
  * Windows, because its first call loads the DLLs. Everything it decides is which Win32 call maps to which method.
  */
@@ -41,14 +39,6 @@ final class WindowsServiceApi implements ServiceManager {
     private static final int ERROR_SERVICE_DOES_NOT_EXIST = 1060;
     private static final int ERROR_SERVICE_SPECIFIC_ERROR = 1066;
     private static final int ERROR_MEMBER_IN_ALIAS = 1378;
-    private static final int EVENTLOG_ERROR_TYPE = 0x1;
-    private static final int EVENTLOG_INFORMATION_TYPE = 0x4;
-    private static final String EVENT_SOURCES = "SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\";
-    /**
-     * The message file .NET registers its event sources with: it maps every event ID to the text itself ("%1"), so
-     * Event Viewer shows the message without a message file of our own.
-     */
-    private static final String MESSAGE_FILE = "%SystemRoot%\\Microsoft.NET\\Framework64\\v4.0.30319\\EventLogMessages.dll";
 
     /** What jna-platform's Advapi32 lacks: ChangeServiceConfigW. */
     private interface Advapi32Extra extends StdCallLibrary {
@@ -234,49 +224,6 @@ final class WindowsServiceApi implements ServiceManager {
             Thread.currentThread().interrupt();
             throw new ServiceException("interrupted while granting " + account + " write access to " + directory, 0);
         }
-    }
-
-    @Override
-    public void registerEventSource(String name) {
-        String key = EVENT_SOURCES + name;
-        Advapi32Util.registryCreateKey(WinReg.HKEY_LOCAL_MACHINE, key);
-        Advapi32Util.registrySetExpandableStringValue(WinReg.HKEY_LOCAL_MACHINE, key, "EventMessageFile", MESSAGE_FILE);
-        Advapi32Util.registrySetIntValue(WinReg.HKEY_LOCAL_MACHINE, key, "TypesSupported",
-                EVENTLOG_ERROR_TYPE | EVENTLOG_INFORMATION_TYPE);
-    }
-
-    @Override
-    public void removeEventSource(String name) {
-        if (Advapi32Util.registryKeyExists(WinReg.HKEY_LOCAL_MACHINE, EVENT_SOURCES + name)) {
-            Advapi32Util.registryDeleteKey(WinReg.HKEY_LOCAL_MACHINE, EVENT_SOURCES + name);
-        }
-    }
-
-    /** The Application log under the service's own event source: start, stop and fatal errors only. */
-    static ServiceHost.EventLog eventLog(String name) {
-        return new ServiceHost.EventLog() {
-            @Override
-            public void info(String message) {
-                report(EVENTLOG_INFORMATION_TYPE, 1, message);
-            }
-
-            @Override
-            public void error(String message) {
-                report(EVENTLOG_ERROR_TYPE, 2, message);
-            }
-
-            private void report(int type, int eventId, String message) {
-                HANDLE source = Advapi32.INSTANCE.RegisterEventSource(null, name);
-                if (source == null) {
-                    return; // the log file has the same line; the Application log is only a courtesy
-                }
-                try {
-                    Advapi32.INSTANCE.ReportEvent(source, type, 0, eventId, null, 1, 0, new String[] {message}, null);
-                } finally {
-                    Advapi32.INSTANCE.DeregisterEventSource(source);
-                }
-            }
-        };
     }
 
     /**

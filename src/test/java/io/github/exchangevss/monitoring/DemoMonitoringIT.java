@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.exchangevss.FreePort;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,11 +40,11 @@ class DemoMonitoringIT {
         requireTool("prometheus", "prometheus");
         requireTool("prometheus-alertmanager", "prometheus-alertmanager");
         assertThat(ROOT.resolve("target/exchange-vss-exporter.jar")).as("the shaded jar (mvn package)").exists();
-        int prometheusPort = freePort();
+        int prometheusPort = FreePort.get();
         Path output = tmp.resolve("run-monitoring.out");
         Process script = new ProcessBuilder("bash", SCRIPT.toString(), "--fast", "--dir", tmp.resolve("work").toString(),
-                "--exporter-port", String.valueOf(freePort()), "--prometheus-port", String.valueOf(prometheusPort),
-                "--alertmanager-port", String.valueOf(freePort()), "--webhook-port", String.valueOf(freePort()))
+                "--exporter-port", String.valueOf(FreePort.get()), "--prometheus-port", String.valueOf(prometheusPort),
+                "--alertmanager-port", String.valueOf(FreePort.get()), "--webhook-port", String.valueOf(FreePort.get()))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             Pattern method2 = notification("exchange-team", "ExchangeVssBackupStuck", "warning", "EXCH02", "2");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
+import io.github.exchangevss.FreePort;
 import io.github.exchangevss.event.EventData;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.scenario.KbLog;
@@ -88,19 +89,19 @@ class MonitoringStackIT {
         events = eventDir.resolve("application.xml");
         writeHistory(Instant.now());
 
-        exporter = "127.0.0.1:" + freePort();
+        exporter = "127.0.0.1:" + FreePort.get();
         start("exporter", List.of(javaBinary(), "-jar", JAR.toString(), "serve", "--source", "xml:" + eventDir,
                 "--source.follow", "--web.listen-address=" + exporter,
                 "--storage.path=" + Files.createDirectories(tmp.resolve("state"))));
 
-        alertmanager = "127.0.0.1:" + freePort();
+        alertmanager = "127.0.0.1:" + FreePort.get();
         Path amConfig = tmp.resolve("alertmanager.yml");
         Files.writeString(amConfig, alertmanagerConfig(webhook.getAddress().getPort()));
         start("alertmanager", List.of(alertmanagerBinary.toString(), "--config.file=" + amConfig,
                 "--storage.path=" + Files.createDirectories(tmp.resolve("am-data")),
                 "--web.listen-address=" + alertmanager, "--cluster.listen-address="));
 
-        prometheus = "127.0.0.1:" + freePort();
+        prometheus = "127.0.0.1:" + FreePort.get();
         Path rules = tmp.resolve("exchange-vss.rules.yml");
         Files.writeString(rules, withShortForDurations(Files.readString(RULES)));
         Path promConfig = tmp.resolve("prometheus.yml");
@@ -262,7 +263,7 @@ class MonitoringStackIT {
 
     @Test
     void theDemoExposesEveryMetricTheDashboardAndRulesName() throws Exception {
-        String demo = "127.0.0.1:" + freePort();
+        String demo = "127.0.0.1:" + FreePort.get();
         start("demo", List.of(javaBinary(), "-jar", JAR.toString(), "demo", "--web.listen-address=" + demo));
         Set<String> named = new HashSet<>();
         dashboardExpressions(dashboard(), Map.of()).values().forEach(e -> named.addAll(metricNames(e)));

@@ -24,7 +24,6 @@ final class FakeServiceManager implements ServiceManager {
 
     final Map<String, ServiceDefinition> services = new LinkedHashMap<>();
     final Map<String, Set<String>> groups = new LinkedHashMap<>();
-    final Set<String> eventSources = new LinkedHashSet<>();
     final Map<Path, String> writable = new LinkedHashMap<>();
     final List<String> calls = new ArrayList<>();
     private final Map<String, State> states = new LinkedHashMap<>();
@@ -112,17 +111,6 @@ final class FakeServiceManager implements ServiceManager {
         writable.put(directory, account);
     }
 
-    @Override
-    public void registerEventSource(String name) {
-        calls.add("registerEventSource");
-        eventSources.add(name);
-    }
-
-    @Override
-    public void removeEventSource(String name) {
-        calls.add("removeEventSource");
-        eventSources.remove(name);
-    }
 
     private void require(String name) throws ServiceException {
         if (!services.containsKey(name)) {

@@ -51,9 +51,9 @@ class ServiceCommandTest {
         assertThat(d.description()).contains("KB 910250");
         assertThat(scm.groups.get(ServiceInstaller.EVENT_LOG_READERS)).containsExactly("NT SERVICE\\exchange-vss-exporter");
         assertThat(scm.writable).containsEntry(dir.resolve("data"), "NT SERVICE\\exchange-vss-exporter");
-        assertThat(scm.eventSources).containsExactly("exchange-vss-exporter");
-        // The virtual account exists only once the service does.
-        assertThat(scm.calls).containsExactly("create", "addToLocalGroup", "grantModify", "registerEventSource", "start");
+        // The virtual account exists only once the service does; no event source is registered: the exporter
+        // never writes to the event log.
+        assertThat(scm.calls).containsExactly("create", "addToLocalGroup", "grantModify", "start");
         assertThat(scm.state("exchange-vss-exporter")).contains(State.RUNNING);
         assertThat(out.toString()).contains("Created service", "is running");
     }
@@ -65,7 +65,7 @@ class ServiceCommandTest {
 
         assertThat(service("install", "--account", "CONTOSO\\svc-vss$")).isZero();
 
-        assertThat(scm.calls).containsExactly("stop", "update", "addToLocalGroup", "grantModify", "registerEventSource", "start");
+        assertThat(scm.calls).containsExactly("stop", "update", "addToLocalGroup", "grantModify", "start");
         assertThat(scm.services.get("exchange-vss-exporter").account()).isEqualTo("CONTOSO\\svc-vss$");
         assertThat(scm.state("exchange-vss-exporter")).contains(State.RUNNING);
     }
@@ -92,7 +92,7 @@ class ServiceCommandTest {
 
         assertThat(service("uninstall")).isZero();
 
-        assertThat(scm.calls).containsExactly("stop", "delete", "removeEventSource");
+        assertThat(scm.calls).containsExactly("stop", "delete");
         assertThat(scm.services).isEmpty();
         assertThat(out.toString()).contains("data directory is kept");
         assertThat(service("uninstall")).isZero();

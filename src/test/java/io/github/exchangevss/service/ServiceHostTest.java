@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class ServiceHostTest {
     private final List<String> statuses = new ArrayList<>();
-    private final List<String> eventLog = new ArrayList<>();
+    private final List<String> logged = new ArrayList<>();
     private final AtomicBoolean saved = new AtomicBoolean();
 
-    private final ServiceHost.EventLog log = new ServiceHost.EventLog() {
+    private final ServiceHost.Log log = new ServiceHost.Log() {
         @Override
         public void info(String message) {
             record("info " + message);
@@ -29,8 +29,8 @@ class ServiceHostTest {
     };
 
     private void record(String entry) {
-        synchronized (eventLog) {
-            eventLog.add(entry);
+        synchronized (logged) {
+            logged.add(entry);
         }
     }
 
@@ -76,12 +76,12 @@ class ServiceHostTest {
         assertThat(main.isAlive()).isFalse();
         assertThat(saved).isTrue();
         assertThat(statuses).containsExactly("START_PENDING/0/30s", "RUNNING/0", "STOP_PENDING/0/30s", "STOPPED/0");
-        assertThat(eventLog).containsExactly("info exchange-vss-exporter started",
+        assertThat(logged).containsExactly("info exchange-vss-exporter started",
                 "info exchange-vss-exporter stopped; state saved");
     }
 
     @Test
-    void aFailedStartIsAFatalErrorInTheApplicationLogAndAServiceSpecificExitCode() {
+    void aFailedStartIsAFatalErrorInTheLogAndAServiceSpecificExitCode() {
         ServiceHost host = new ServiceHost("exchange-vss-exporter", () -> {
             throw new java.io.IOException("listen tcp :19607: address already in use");
         }, log);
@@ -89,7 +89,7 @@ class ServiceHostTest {
         host.run(this::status);
 
         assertThat(statuses).containsExactly("START_PENDING/0/30s", "STOPPED/" + ServiceHost.EXIT_START_FAILED);
-        assertThat(eventLog).singleElement().asString().startsWith("error exchange-vss-exporter could not start")
+        assertThat(logged).singleElement().asString().startsWith("error exchange-vss-exporter could not start")
                 .contains("address already in use");
     }
 
@@ -105,14 +105,14 @@ class ServiceHostTest {
         main.join(10_000);
 
         assertThat(statuses).last().isEqualTo("STOPPED/" + ServiceHost.EXIT_SAVE_FAILED);
-        assertThat(eventLog).last().asString().contains("could not save its state", "disk full");
+        assertThat(logged).last().asString().contains("could not save its state", "disk full");
     }
 
     @Test
-    void anExceptionNoThreadCaughtIsAFatalErrorInTheApplicationLog() {
+    void anExceptionNoThreadCaughtIsAFatalErrorInTheLog() {
         ServiceHost host = new ServiceHost("exchange-vss-exporter", () -> () -> { }, log);
         host.fatal(new Thread("source-windows"), new OutOfMemoryError("Java heap space"));
-        assertThat(eventLog).containsExactly(
+        assertThat(logged).containsExactly(
                 "error exchange-vss-exporter: fatal error in thread source-windows: java.lang.OutOfMemoryError: Java heap space");
     }
 

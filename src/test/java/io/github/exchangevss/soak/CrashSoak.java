@@ -2,6 +2,7 @@ package io.github.exchangevss.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.exchangevss.FreePort;
 import io.github.exchangevss.event.EventRecord;
 import io.github.exchangevss.lifecycle.VssEvents;
 import io.github.exchangevss.scenario.KbSituation;
@@ -9,7 +10,6 @@ import io.github.exchangevss.scenario.Scrape;
 import io.github.exchangevss.scenario.WevtutilXml;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -421,9 +421,7 @@ public final class CrashSoak {
         private int seenAppends;
 
         Exporter(int life) throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            port = FreePort.get();
             output = workDir.resolve("exporter-" + life + ".log");
             process = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "serve",
                     "--source", "xml:" + export.getParent(), "--source.follow",
