@@ -1,0 +1,58 @@
+import io.github.exchangevss.lifecycle.LifecycleEngine;
+import io.github.exchangevss.lifecycle.LifecycleSettings;
+import io.github.exchangevss.persistence.PersistedState;
+import io.github.exchangevss.persistence.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cost of one commit of a saved state, as {@code serve}'s committer pays it: the engine's snapshot and exported
+ * state and their JSON (under the engine's lock), then the write, fsync and rename (outside it). Loads
+ * {@code DIR/state.json} into an engine, commits into a copy directory 40 times and prints the medians of the last 30:
+ *
+ * <pre>
+ * java -Xmx128m -cp target/exchange-vss-exporter.jar bench/CommitTime.java DIR
+ * </pre>
+ * Prints one line: {@code locked_ms write_ms json_bytes}.
+ */
+public class CommitTime {
+    public static void main(String[] args) throws Exception {
+        PersistedState saved = new StateStore(Path.of(args[0])).load()
+                .orElseThrow(() -> new IllegalArgumentException(args[0] + ": no state.json there"));
+        LifecycleEngine engine = new LifecycleEngine(LifecycleSettings.DEFAULTS, Instant::now);
+        engine.importState(saved.engine());
+        // Only the engine holds the state from here on, as in serve: the loaded copy would double the heap.
+        int version = saved.version();
+        var checkpoints = saved.checkpoints();
+        var sources = saved.sources();
+        saved = null;
+        Path copy = Files.createTempDirectory("commit-time");
+        StateStore store = new StateStore(copy);
+        List<Double> locked = new ArrayList<>();
+        List<Double> written = new ArrayList<>();
+        byte[] json = null;
+        for (int i = 0; i < 40; i++) {
+            long t0 = System.nanoTime();
+            engine.snapshot();
+            json = StateStore.serialize(new PersistedState(version, Instant.now(), engine.exportState(),
+                    checkpoints, sources));
+            long t1 = System.nanoTime();
+            store.write(json);
+            long t2 = System.nanoTime();
+            if (i >= 10) {
+                locked.add((t1 - t0) / 1e6);
+                written.add((t2 - t1) / 1e6);
+            }
+        }
+        System.out.printf("%.1f %.1f %d%n", median(locked), median(written), json.length);
+        Files.deleteIfExists(store.file());
+        Files.delete(copy);
+    }
+
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+}
