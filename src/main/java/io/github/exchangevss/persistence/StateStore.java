@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateStore {
     public static final String FILE_NAME = "state.json";
+    /**
+     * A channel copies a heap buffer into a temporary direct buffer of the same size and keeps that per thread: the
+     * state of a large fleet written in one piece would hold its whole size (tens of MB) outside the heap for good.
+     */
+    private static final int WRITE_SLICE = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
     // Field access: the lifecycle classes are plain state holders without getters.
@@ -90,9 +95,11 @@ public final class StateStore {
         Path temp = file.resolveSibling(FILE_NAME + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(json);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            for (int offset = 0; offset < json.length; offset += WRITE_SLICE) {
+                ByteBuffer slice = ByteBuffer.wrap(json, offset, Math.min(WRITE_SLICE, json.length - offset));
+                while (slice.hasRemaining()) {
+                    channel.write(slice);
+                }
             }
             channel.force(true);
         }
