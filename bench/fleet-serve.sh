@@ -5,7 +5,8 @@
 # --storage.path: seconds until /-/ready answers 200, the series and bytes of one scrape, wrk with 8 connections
 # sending Accept-Encoding: gzip (as Prometheus does) after a 5 s warm-up, the CPU the process uses in 10 s without
 # scrapes, its peak RSS (VmHWM over the whole run, reading included), the state file's size, and one commit of that
-# state timed on its own (bench/CommitTime.java). Prints one row per run and the medians.
+# state timed on its own (bench/CommitTime.java: the part under the engine's lock, and the JSON and fsynced write
+# outside it). Prints one row per run and the medians.
 #
 #   mvn -q -ntp package -DskipTests
 #   bench/fleet-serve.sh [RUNS] [SECONDS] [SERVERS:HEAP ...]   # defaults: 3 30 1000:64m 5000:128m
@@ -42,6 +43,7 @@ cleanup() {
     [[ -z $STORAGE ]] || rm -rf "$STORAGE"
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -68,7 +70,7 @@ median() {
 }
 
 # one_run SERVERS HEAP MODE EXPORT: prints the run's values, space-separated (see HEADER).
-HEADER="ready_s series text_MB gzip_kB scrapes_per_s p50_ms p99_ms errors idle_cpu_pct peak_rss_MB state_MB commit_locked_ms commit_write_ms"
+HEADER="ready_s series text_MB gzip_kB scrapes_per_s p50_ms p99_ms errors idle_cpu_pct peak_rss_MB state_MB commit_locked_ms commit_outside_ms"
 one_run() {
     local servers=$1 heap=$2 mode=$3 export=$4 port follow=()
     port=$(free_port)
