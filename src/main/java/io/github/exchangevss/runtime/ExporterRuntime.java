@@ -264,8 +264,8 @@ public final class ExporterRuntime implements AutoCloseable {
         }
         if (state != null) {
             // The exported state is a copy: serialised outside the lock, which sources need to apply their batches
-            // (for 5,000 servers the JSON takes several times as long as the copy).
-            write(StateStore.serialize(state));
+            // (for 5,000 servers the JSON takes about twice as long as the copy).
+            write(state);
         }
         published = next;
     }
@@ -275,10 +275,10 @@ public final class ExporterRuntime implements AutoCloseable {
      * state is published all the same: an exporter that stopped showing a stuck server because its disk is full
      * would be worse than one that may show an older state after a crash.
      */
-    private void write(byte[] json) {
+    private void write(PersistedState state) {
         StateStore s = store.orElseThrow();
         try {
-            s.write(json);
+            s.write(state);
             if (writeFailing) {
                 LOG.info("State file {} written again", s.file());
             }

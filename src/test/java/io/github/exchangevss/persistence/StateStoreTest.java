@@ -37,8 +37,8 @@ class StateStoreTest {
         LifecycleEngine before = engine();
         events.forEach(before::apply);
         StateStore store = new StateStore(dir);
-        store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
-                before.exportState(), Map.of(), Map.of())));
+        store.write(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(), before.exportState(), Map.of(),
+                Map.of()));
         LifecycleEngine after = engine();
         after.importState(store.load().orElseThrow().engine());
         return after;
