@@ -35,12 +35,13 @@ import javax.xml.stream.XMLStreamReader;
  * the reader of an earlier build ({@code --baseline DIR}: that build's {@code target/classes}), plain one-pass StAX
  * counts of the {@code <Event>} start elements with the JDK's parser, Aalto and (when on the class path) Woodstox,
  * and {@link EvtxReader} on the same events as .evtx when the test tree's writer is on the class path.
- * Median pass after warm-up, the readers taking turns. {@code --keep FILE} keeps the export (for {@code diagnose} runs).
+ * Median pass after warm-up, the readers taking turns. {@code --keep FILE} keeps the export (for {@code diagnose} runs);
+ * {@code --write FILE} only writes the export there and measures nothing (for {@code bench/fleet-serve.sh}).
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
  * java -cp target/classes:target/test-classes:$(cat target/bench.cp) bench/XmlReaderBenchmark.java \
- *     [SERVERS] [NIGHTS] [ROUNDS] [--baseline DIR] [--keep FILE] [--no-evtx]
+ *     [SERVERS] [NIGHTS] [ROUNDS] [--baseline DIR] [--keep FILE] [--no-evtx] [--write FILE]
  * </pre>
  * {@code bench/xml-input.sh} builds the baseline and runs all of it, with {@code diagnose}'s RSS.
  */
@@ -80,8 +81,10 @@ public class XmlReaderBenchmark {
         Path baseline = null;
         Path keep = null;
         boolean evtx = true;
+        Path write = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--write" -> write = Path.of(args[++i]);
                 case "--baseline" -> baseline = Path.of(args[++i]);
                 case "--keep" -> keep = Path.of(args[++i]);
                 case "--no-evtx" -> evtx = false;
@@ -91,6 +94,11 @@ public class XmlReaderBenchmark {
         int servers = positional.size() > 0 ? Integer.parseInt(positional.get(0)) : 1000;
         int nights = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : 14;
         int rounds = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 7;
+        if (write != null) {
+            System.out.printf("%d servers x %d nights: %d events written to %s%n", servers, nights,
+                    generate(servers, nights, write, null), write);
+            return;
+        }
         Path dir = Files.createTempDirectory("xml-reader-bench");
         try {
             run(dir, servers, nights, rounds, baseline, keep, evtx);

@@ -1,11 +1,15 @@
 package io.github.exchangevss.persistence;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -22,12 +26,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateStore {
     public static final String FILE_NAME = "state.json";
+    /**
+     * A channel copies a heap buffer into a temporary direct buffer of the same size and keeps that per thread: the
+     * state of a large fleet written in one piece would hold its whole size (tens of MB) outside the heap for good.
+     */
+    private static final int WRITE_SLICE = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** Leaves the file open after the value, so that it can still be fsynced. */
+    private static final ObjectWriter STREAMING = MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private final Path file;
 
@@ -71,24 +82,48 @@ public final class StateStore {
         }
     }
 
-    /** Serialises now (call it while the state cannot change), so {@link #write} can run outside any lock. */
+    /**
+     * Serialises now (call it while the state cannot change), so {@link #write} can run outside any lock. Not
+     * indented: a fleet's state is tens of MB, built under the engine's lock, and indentation made it 40 % larger.
+     */
     public static byte[] serialize(PersistedState state) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
+            return MAPPER.writeValueAsBytes(state);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise the lifecycle state", e);
         }
     }
 
     public void write(byte[] json) throws IOException {
+        writeAtomically(out -> {
+            for (int offset = 0; offset < json.length; offset += WRITE_SLICE) {
+                out.write(json, offset, Math.min(WRITE_SLICE, json.length - offset));
+            }
+        });
+    }
+
+    /**
+     * Serialises the state straight into the file: a fleet's state built as bytes first would need its size twice
+     * in the heap (the growing buffer and its copy), 50 MB for 5,000 servers, and with {@code -Xmx128m} that failed.
+     */
+    public void write(PersistedState state) throws IOException {
+        writeAtomically(out -> STREAMING.writeValue(out, state));
+    }
+
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Into a temp file in slices of at most {@link #WRITE_SLICE}, fsynced, then renamed over the state file. */
+    private void writeAtomically(Content content) throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(FILE_NAME + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(json);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_SLICE);
+            content.writeTo(out);
+            out.flush();
             channel.force(true);
         }
         try {

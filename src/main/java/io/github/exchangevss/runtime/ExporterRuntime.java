@@ -258,7 +258,7 @@ public final class ExporterRuntime implements AutoCloseable {
      */
     private synchronized void commit(boolean force) {
         Published next;
-        byte[] json = null;
+        PersistedState state = null;
         synchronized (engine) {
             boolean dirty = changed.getAndSet(false) || force;
             if (!dirty && System.nanoTime() - published.atNanos() < REEVALUATE_INTERVAL.toNanos()) {
@@ -269,12 +269,14 @@ public final class ExporterRuntime implements AutoCloseable {
             if (dirty && store.isPresent()) {
                 Map<String, SourceStatus.Counters> counters = new HashMap<>();
                 sources.forEach(source -> counters.put(source.name(), source.counters()));
-                json = StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
-                        engine.exportState(), Map.copyOf(checkpoints), counters));
+                state = new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(), engine.exportState(),
+                        Map.copyOf(checkpoints), counters);
             }
         }
-        if (json != null) {
-            write(json);
+        if (state != null) {
+            // The exported state is a copy: serialised outside the lock, which sources need to apply their batches
+            // (for 5,000 servers the JSON takes about twice as long as the copy).
+            write(state);
         }
         published = next;
     }
@@ -284,10 +286,10 @@ public final class ExporterRuntime implements AutoCloseable {
      * state is published all the same: an exporter that stopped showing a stuck server because its disk is full
      * would be worse than one that may show an older state after a crash.
      */
-    private void write(byte[] json) {
+    private void write(PersistedState state) {
         StateStore s = store.orElseThrow();
         try {
-            s.write(json);
+            s.write(state);
             if (writeFailing) {
                 LOG.info("State file {} written again", s.file());
             }

@@ -81,8 +81,11 @@ final class SourceSink implements EventSink {
 
     @Override
     public void up(boolean up) {
-        status.up(up);
-        onChange.run();
+        // A followed source says it is up at every poll: only a change is worth a commit (a fleet's state file is
+        // tens of MB).
+        if (status.up(up)) {
+            onChange.run();
+        }
     }
 
     @Override

@@ -33,8 +33,11 @@ public final class SourceStatus {
         return name;
     }
 
-    public synchronized void up(boolean value) {
+    /** Returns whether that changed it. */
+    public synchronized boolean up(boolean value) {
+        boolean changed = up != value;
         up = value;
+        return changed;
     }
 
     public synchronized void eventRead(Instant eventTime) {

@@ -134,7 +134,7 @@ class EngineStateFileTest {
         new KbLog(EXCH, T, 1).backupStarted().prepared().events().forEach(before::apply);
         String json = new String(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, T,
                 before.exportState(), Map.of(), Map.of())), StandardCharsets.UTF_8);
-        assertThat(json).contains("\"format\" : 2").contains("\"setter\" : 1");
-        assertSetAside(json.replace("\"setter\" : 1", "\"setter\" : 7"));
+        assertThat(json).contains("\"format\":2").contains("\"setter\":1");
+        assertSetAside(json.replace("\"setter\":1", "\"setter\":7"));
     }
 }

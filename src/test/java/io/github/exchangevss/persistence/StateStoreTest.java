@@ -9,10 +9,15 @@ import io.github.exchangevss.lifecycle.LifecycleEngine;
 import io.github.exchangevss.lifecycle.LifecycleSettings;
 import io.github.exchangevss.lifecycle.Remediation;
 import io.github.exchangevss.source.SourceStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +37,8 @@ class StateStoreTest {
         LifecycleEngine before = engine();
         events.forEach(before::apply);
         StateStore store = new StateStore(dir);
-        store.write(StateStore.serialize(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(),
-                before.exportState(), Map.of(), Map.of())));
+        store.write(new PersistedState(PersistedState.CURRENT_VERSION, Instant.now(), before.exportState(), Map.of(),
+                Map.of()));
         LifecycleEngine after = engine();
         after.importState(store.load().orElseThrow().engine());
         return after;
@@ -117,5 +122,34 @@ class StateStoreTest {
         try (var files = Files.list(store.file().getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(StateStore.FILE_NAME);
         }
+    }
+
+    /**
+     * A fleet's state is tens of MB: written in one piece, the channel's temporary direct buffer of that size would
+     * stay with the writing thread, outside the heap, for as long as the exporter runs.
+     */
+    @Test
+    void writingALargeStateKeepsNoCopyOfItOutsideTheHeap() throws Exception {
+        byte[] json = new byte[16 << 20];
+        Arrays.fill(json, (byte) ' ');
+        StateStore store = new StateStore(dir);
+        BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+        long[] grown = new long[1];
+        // A fresh thread, so that no buffer cached by an earlier write hides the allocation.
+        Thread writer = new Thread(() -> {
+            long before = direct.getMemoryUsed();
+            try {
+                store.write(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            grown[0] = direct.getMemoryUsed() - before;
+        });
+        writer.start();
+        writer.join();
+
+        assertThat(Files.size(store.file())).isEqualTo(json.length);
+        assertThat(grown[0]).as("direct memory kept by the writing thread").isLessThan(json.length / 4);
     }
 }

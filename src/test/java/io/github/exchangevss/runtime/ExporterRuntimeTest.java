@@ -22,6 +22,7 @@ import io.prometheus.client.CollectorRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -308,6 +309,22 @@ class ExporterRuntimeTest {
             }
             assertThat(runtime.generation()).isGreaterThan(seenGeneration);
             assertState(runtime, KbSituation.severalComputers().expected());
+        }
+
+        /** A followed export that does not change is polled again and again, but its state is not written again. */
+        @Test
+        void anUnchangedFollowedExportIsNotWrittenAgain() throws Exception {
+            writeLog("app.xml", KbSituation.method3().events());
+            StateStore store = new StateStore(storage);
+            ExporterRuntime runtime = persistentRuntime();
+            runtime.start(List.of("xml:" + logs), files(true));
+            await("every event read on disk", () -> store.load().map(saved -> saved.sources().get("xml:" + logs))
+                    .filter(source -> source.eventsRead() == KbSituation.method3().events().size()).isPresent());
+            FileTime written = Files.getLastModifiedTime(store.file());
+            Thread.sleep(POLL.multipliedBy(20).toMillis());
+
+            assertThat(Files.getLastModifiedTime(store.file())).isEqualTo(written);
+            assertThat(runtime.sourceSnapshots().get(0).up()).isTrue();
         }
 
         @Test

@@ -91,15 +91,20 @@ public final class CrashSoak {
     private final Map<String, Double> counterHighs = new HashMap<>();
     private final List<Long> latencies = new ArrayList<>();
     private final List<Append> appends = new CopyOnWriteArrayList<>();
-    /** The stuck flags and events counted per computer at the last scrape with metrics. */
+    /** The stuck flags and the events read at the last scrape with metrics. */
     private Map<String, Double> lastStuck = Map.of();
-    private Map<String, Double> lastEvents = Map.of();
-    /** The export's events in the order they are written: the file source applies a prefix of them. */
-    private volatile List<EventRecord> written = List.of();
+    private long lastRead;
+    /** Stuck flags the last scrape showed dropped, judged at the next one. */
+    private final List<DroppedFlag> dropped = new ArrayList<>();
+    /** The computer of every event, in the order they are written to the export. */
+    private List<String> writtenComputers = List.of();
     private long scrapes;
     private long refused;
     private long notLoaded;
     private int killsBeforeLoaded;
+
+    /** A computer stuck at one scrape and not at the next, {@code scrape}; {@code readBefore} events read before. */
+    private record DroppedFlag(String computer, long scrape, long readBefore) {}
 
     /** One append to the export: when it was done and how many MSExchangeIS events were written with it. */
     private record Append(long atNanos, long vssEventsSoFar) {}
@@ -129,7 +134,7 @@ public final class CrashSoak {
         Files.createDirectories(export.getParent());
         Files.writeString(export, "");
         List<EventRecord> events = fleetExport();
-        written = events;
+        writtenComputers = events.stream().map(EventRecord::computer).toList();
         long vssEvents = events.stream().filter(e -> VssEvents.PROVIDER.equalsIgnoreCase(e.provider())).count();
         // Four fifths of the export are written while the exporter is killed, about 3 s per life; the rest once the
         // last exporter serves, which follows it to the end: that is where latency is timed without restarts.
@@ -199,6 +204,8 @@ public final class CrashSoak {
             if (done == null) {
                 violations.add("the last exporter did not read all " + eventsWritten + " events within " + FINAL_WAIT);
             } else {
+                // The last scrape's engine holds every event: a flag it dropped is judged against all of them.
+                judgeDropped(eventsWritten);
                 checkFinal(done, eventsWritten, vssEvents);
             }
         }
@@ -280,11 +287,15 @@ public final class CrashSoak {
     /**
      * A computer that was stuck at the last scrape, by this exporter or the one killed before it, is present and
      * stuck now, unless new events of that computer were applied: time alone never clears the flag, and a restart
-     * must not either.
+     * must not either. Events are counted per computer from the export itself: the exporter reads it in order, so
+     * {@code exchange_vss_source_events_read_total} is how far into {@link #writtenComputers} a committed state got
+     * (its per-event counters are summed over the fleet). A scrape's engine may be one commit ahead of the count it
+     * shows, never ahead of the next scrape's, so a dropped flag is judged at the scrape after it.
      */
     private void checkStuckKept(Scrape scrape) {
         Map<String, Double> stuckNow = series(scrape, "exchange_vss_backup_in_progress_stuck");
-        Map<String, Double> eventsNow = eventsPerComputer(scrape);
+        long readNow = (long) sum(scrape, "exchange_vss_source_events_read_total");
+        judgeDropped(readNow);
         lastStuck.forEach((computer, value) -> {
             if (value != 1.0) {
                 return;
@@ -292,12 +303,24 @@ public final class CrashSoak {
             Double now = stuckNow.get(computer);
             if (now == null) {
                 violations.add("scrape " + scrapes + ": stuck " + computer + " is missing");
-            } else if (now != 1.0 && eventsNow.getOrDefault(computer, 0.0) <= lastEvents.getOrDefault(computer, 0.0)) {
-                violations.add("scrape " + scrapes + ": stuck " + computer + " shown stuck=0 with no new event");
+            } else if (now != 1.0) {
+                dropped.add(new DroppedFlag(computer, scrapes, lastRead));
             }
         });
         lastStuck = stuckNow;
-        lastEvents = eventsNow;
+        lastRead = readNow;
+    }
+
+    /** Each flag dropped at the last scrape needs an event of its computer read since the scrape before. */
+    private void judgeDropped(long readBy) {
+        for (DroppedFlag flag : dropped) {
+            boolean newEvent = writtenComputers.subList((int) Math.min(flag.readBefore(), writtenComputers.size()),
+                    (int) Math.min(readBy, writtenComputers.size())).stream().anyMatch(flag.computer()::equalsIgnoreCase);
+            if (!newEvent) {
+                violations.add("scrape " + flag.scrape() + ": stuck " + flag.computer() + " shown stuck=0 with no new event");
+            }
+        }
+        dropped.clear();
     }
 
     /** Every counter series is at least as high as ever before, in every scrape, across every restart. */
@@ -387,18 +410,6 @@ public final class CrashSoak {
     private static Map<String, Double> series(Scrape scrape, String name) {
         Map<String, Double> values = new HashMap<>();
         scrape.samples(name).forEach(s -> values.put(s.labels().get("computer"), s.value()));
-        return values;
-    }
-
-    /**
-     * The events applied per computer: event counts are per fleet, but the one file source applies the export in
-     * the order it was written, so the events it has read are the first that many written.
-     */
-    private Map<String, Double> eventsPerComputer(Scrape scrape) {
-        long read = (long) sum(scrape, "exchange_vss_source_events_read_total");
-        Map<String, Double> values = new HashMap<>();
-        written.subList(0, (int) Math.min(read, written.size()))
-                .forEach(e -> values.merge(e.computer(), 1.0, Double::sum));
         return values;
     }
 
