@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +68,10 @@ public final class ExporterRuntime implements AutoCloseable {
     private final List<EventSource> running = new ArrayList<>();
     /** Written by {@link #start}, read by {@link #close} from the shutdown hook's thread. */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    /** Sources whose first pass is shown: it was in a snapshot published after they reported it done. */
     private final Set<String> caughtUp = ConcurrentHashMap.newKeySet();
+    /** Sources that reported their first pass done, not yet in a published snapshot; guarded by the engine. */
+    private final Set<String> caughtUpPending = new HashSet<>();
     private final AtomicBoolean changed = new AtomicBoolean();
     private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "state-committer");
@@ -126,18 +130,21 @@ public final class ExporterRuntime implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** An exception would end the schedule, and with it every later commit: it is logged and retried instead. */
+    /**
+     * An exception would end the schedule, and with it every later commit: it is logged and retried instead. So is
+     * running out of memory while writing a large fleet's state, which the next commit may well survive.
+     */
     private void commitOnSchedule() {
         try {
             commit(false);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
             changed.set(true);
             LOG.error("Cannot commit the state; retrying", e);
         }
     }
 
     private void runSource(String spec, SourceFactory factory, SourceStatus status) {
-        SourceSink sink = new SourceSink(engine, status, checkpoints, () -> changed.set(true), () -> caughtUp.add(spec));
+        SourceSink sink = new SourceSink(engine, status, checkpoints, () -> changed.set(true), () -> caughtUp(spec));
         Duration delay = firstRestartDelay;
         while (!closed) {
             String checkpoint;
@@ -149,7 +156,7 @@ public final class ExporterRuntime implements AutoCloseable {
                 source.run(sink);
                 unregister(source);
                 if (!closed) {
-                    caughtUp.add(spec);
+                    caughtUp(spec);
                     LOG.info("source {}: finished reading; its metrics stay as they are", spec);
                 }
                 return;
@@ -161,7 +168,7 @@ public final class ExporterRuntime implements AutoCloseable {
                 status.error(e instanceof SourceException ? "source_failed" : "internal_error");
                 changed.set(true);
                 // Its first pass is over, failed: waiting for it would keep the exporter unready while it retries.
-                caughtUp.add(spec);
+                caughtUp(spec);
                 LOG.error("source {}: {}; retrying in {} s", spec, e.getMessage(), delay.toSeconds(),
                         e instanceof SourceException ? null : e);
             }
@@ -258,6 +265,7 @@ public final class ExporterRuntime implements AutoCloseable {
      */
     private synchronized void commit(boolean force) {
         Published next;
+        List<String> shownNow;
         PersistedState state = null;
         synchronized (engine) {
             boolean dirty = changed.getAndSet(false) || force;
@@ -266,6 +274,8 @@ public final class ExporterRuntime implements AutoCloseable {
             }
             List<SourceStatus.Snapshot> sources = statuses.stream().map(SourceStatus::snapshot).toList();
             next = new Published(published.generation() + 1, engine.snapshot(), sources, System.nanoTime());
+            shownNow = List.copyOf(caughtUpPending);
+            caughtUpPending.clear();
             if (dirty && store.isPresent()) {
                 Map<String, SourceStatus.Counters> counters = new HashMap<>();
                 sources.forEach(source -> counters.put(source.name(), source.counters()));
@@ -279,6 +289,18 @@ public final class ExporterRuntime implements AutoCloseable {
             write(state);
         }
         published = next;
+        caughtUp.addAll(shownNow);
+    }
+
+    /**
+     * A source read what existed when it started (or failed at its first attempt). It counts for readiness once a
+     * snapshot that holds what it read is published (the next commit, or the next re-evaluation within a second:
+     * nothing new is written for it): a scrape right after {@code /-/ready} turns 200 shows it all.
+     */
+    private void caughtUp(String spec) {
+        synchronized (engine) {
+            caughtUpPending.add(spec);
+        }
     }
 
     /**

@@ -351,6 +351,24 @@ class ExporterRuntimeTest {
             mayStart.countDown();
             await("ready", runtime::isReady);
         }
+
+        /** A scrape right after /-/ready turned 200 shows every event of the first pass, not one commit less. */
+        @Test
+        void whenReadyThePublishedStateHoldsTheWholeFirstPass() throws Exception {
+            List<EventRecord> events = KbSituation.severalComputers().events();
+            writeLog("app.xml", events);
+            for (int round = 0; round < 20; round++) {
+                ExporterRuntime runtime = runtime(Optional.empty());
+                runtime.start(List.of("xml:" + logs.resolve("app.xml")), files(true));
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!runtime.isReady()) {
+                    assertThat(System.nanoTime()).as("ready in time").isLessThan(deadline);
+                    Thread.onSpinWait();
+                }
+                assertThat(runtime.sourceSnapshots().get(0).eventsRead()).as("round %d", round).isEqualTo(events.size());
+                runtime.close();
+            }
+        }
     }
 
     @Nested
