@@ -30,14 +30,9 @@ done
 mkdir -p "$WORK"
 
 SERVER_PID=
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 STORAGE=
-stop_server() {
-    if [[ -n $SERVER_PID ]]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=
-    fi
-}
 cleanup() {
     stop_server
     [[ -z $STORAGE ]] || rm -rf "$STORAGE"
@@ -49,24 +44,8 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# wrk_run PORT CONNECTIONS SECONDS: prints "req_per_s p50_ms p99_ms errors".
-wrk_run() {
-    wrk -t2 "-c$2" "-d$3s" --timeout 10s --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$1/metrics" | awk '
-        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-        $1 == "50%" { p50 = ms($2) }
-        $1 == "99%" { p99 = ms($2) }
-        /^Requests\/sec/ { rps = $2 }
-        /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
-        /Non-2xx/ { errors += $5 }
-        END { printf "%.1f %.2f %.2f %d\n", rps, p50, p99, errors }'
-}
-
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"
-}
-
-median() {
-    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # one_run SERVERS HEAP MODE EXPORT: prints the run's values, space-separated (see HEADER).
@@ -107,7 +86,7 @@ one_run() {
     local rps p50 p99 errors
     read -r rps p50 p99 errors < <(wrk_run "$port" 8 "$SECONDS_PER_RUN")
     local rss
-    rss=$(awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER_PID/status")
+    rss=$(peak_rss_mb)
     stop_server
     local state_mb commit
     state_mb=$(stat -c %s "$STORAGE/state.json" | awk '{ printf "%.1f", $1 / 1e6 }')
